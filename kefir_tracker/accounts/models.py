@@ -1,0 +1,44 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+def time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class TemperatureUnit(models.TextChoices):
+    CELSIUS = "C", "°C"
+    FAHRENHEIT = "F", "°F"
+
+
+class VolumeUnit(models.TextChoices):
+    MILLILITRES = "ml", "millilitres"
+    CUPS = "cup", "cups"
+
+
+class User(AbstractUser):
+    """A member of the household; everything they log belongs to them.
+
+    Preferences live on the user: they are few, always needed together with
+    the user, and never shared.
+    """
+
+    time_zone = models.CharField(
+        max_length=64,
+        default=settings.TIME_ZONE,
+        choices=time_zone_choices,
+        help_text="Times are shown in this zone.",
+    )
+    temperature_unit = models.CharField(
+        max_length=1, choices=TemperatureUnit, default=TemperatureUnit.CELSIUS
+    )
+    volume_unit = models.CharField(max_length=3, choices=VolumeUnit, default=VolumeUnit.MILLILITRES)
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.username

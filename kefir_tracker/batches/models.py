@@ -1,0 +1,295 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
+
+MAX_VOLUME_ML = 20_000
+MAX_SUGAR_G = 2000
+MIN_ROOM_C, MAX_ROOM_C = -10, 50
+
+
+class Base(models.TextChoices):
+    COW = "cow", "cow milk"
+    GOAT = "goat", "goat milk"
+    SOY = "soy", "soy milk"
+    COCONUT = "coconut", "coconut milk"
+    WATER = "water", "sugar water"
+
+    @classmethod
+    def for_kind(cls, kind):
+        return [cls.WATER] if kind == Kind.WATER else [b for b in cls if b != cls.WATER]
+
+    @property
+    def kind(self):
+        return Kind.WATER if self == Base.WATER else Kind.MILK
+
+
+DAIRY_BASES = [Base.COW, Base.GOAT]
+
+
+class BatchStatus(models.TextChoices):
+    FERMENTING = "fermenting", "fermenting"
+    STRAINED = "strained", "strained"
+    SECOND_FERMENT = "second_ferment", "in second ferment"
+    DONE = "done", "done"
+    DISCARDED = "discarded", "discarded"
+
+
+class BatchQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(owner=user)
+
+    def fermenting(self):
+        return self.filter(strained_at__isnull=True, discarded=False)
+
+    def with_status(self, status):
+        """Batches in one BatchStatus, computed from their times and tastings."""
+        tasted = Exists(TastingNote.objects.filter(batch=OuterRef("pk")))
+        live = self.filter(discarded=False)
+        if status == BatchStatus.DISCARDED:
+            return self.filter(discarded=True)
+        if status == BatchStatus.FERMENTING:
+            return live.filter(strained_at__isnull=True)
+        if status == BatchStatus.SECOND_FERMENT:
+            return live.filter(bottled_at__isnull=False, finished_at__isnull=True)
+        if status == BatchStatus.DONE:
+            return live.filter(Q(finished_at__isnull=False) | Q(tasted, bottled_at__isnull=True))
+        if status == BatchStatus.STRAINED:
+            return live.filter(strained_at__isnull=False, bottled_at__isnull=True).exclude(tasted)
+        raise ValueError(f"Unknown batch status {status!r}")
+
+
+def positive(limit, unit, what):
+    return [
+        MinValueValidator(Decimal("0.1"), f"{what} must be more than 0 {unit}."),
+        MaxValueValidator(limit, f"{what} must be at most {limit:,} {unit}."),
+    ]
+
+
+class Batch(models.Model):
+    """One fermentation: grains put into a base at a start time, strained later."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="batches"
+    )
+    # RESTRICT: grains that made batches cannot be deleted, only retired.
+    culture = models.ForeignKey(Culture, on_delete=models.RESTRICT, related_name="batches")
+    base = models.CharField(max_length=7, choices=Base, default=Base.COW)
+    volume_ml = models.DecimalField(
+        "volume",
+        max_digits=7,
+        decimal_places=1,
+        validators=positive(MAX_VOLUME_ML, "ml", "Volume"),
+    )
+    grains_in_g = models.DecimalField(
+        "grains in",
+        max_digits=6,
+        decimal_places=1,
+        validators=positive(MAX_GRAINS_G, "g", "Grains in"),
+    )
+    sugar_g = models.DecimalField(
+        "sugar",
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=positive(MAX_SUGAR_G, "g", "Sugar"),
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    strained_at = models.DateTimeField(null=True, blank=True)
+    room_temp_c = models.DecimalField(
+        "room temperature",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(MIN_ROOM_C, f"Room temperature must be at least {MIN_ROOM_C} °C."),
+            MaxValueValidator(MAX_ROOM_C, f"Room temperature must be at most {MAX_ROOM_C} °C."),
+        ],
+    )
+    grains_out_g = models.DecimalField(
+        "grains out",
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=positive(MAX_GRAINS_G, "g", "Grains out"),
+    )
+    flavourings = models.CharField(max_length=200, blank=True)
+    bottled_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    discarded = models.BooleanField(default=False)
+    discard_reason = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name_plural = "batches"
+        indexes = [
+            models.Index(fields=["owner", "-started_at", "-id"], name="batch_history"),
+            models.Index(fields=["culture", "-started_at", "-id"], name="batch_culture_history"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(volume_ml__gt=0, volume_ml__lte=MAX_VOLUME_ML),
+                name="batch_volume_in_range",
+                violation_error_message=f"Volume must be more than 0 and at most {MAX_VOLUME_ML:,} ml.",
+            ),
+            models.CheckConstraint(
+                condition=Q(grains_in_g__gt=0, grains_in_g__lte=MAX_GRAINS_G),
+                name="batch_grains_in_in_range",
+                violation_error_message=f"Grains in must be more than 0 and at most {MAX_GRAINS_G:,} g.",
+            ),
+            models.CheckConstraint(
+                condition=Q(grains_out_g__isnull=True)
+                | Q(grains_out_g__gt=0, grains_out_g__lte=MAX_GRAINS_G),
+                name="batch_grains_out_in_range",
+                violation_error_message=f"Grains out must be more than 0 and at most {MAX_GRAINS_G:,} g.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sugar_g__isnull=True) | Q(sugar_g__gt=0, sugar_g__lte=MAX_SUGAR_G),
+                name="batch_sugar_in_range",
+                violation_error_message=f"Sugar must be more than 0 and at most {MAX_SUGAR_G:,} g.",
+            ),
+            models.CheckConstraint(
+                condition=Q(room_temp_c__isnull=True)
+                | Q(room_temp_c__gte=MIN_ROOM_C, room_temp_c__lte=MAX_ROOM_C),
+                name="batch_room_temp_plausible",
+                violation_error_message=(
+                    f"Room temperature must be between {MIN_ROOM_C} and {MAX_ROOM_C} °C."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(base__in=Base.values), name="batch_base_valid"),
+            models.CheckConstraint(
+                condition=Q(strained_at__isnull=True) | Q(strained_at__gte=models.F("started_at")),
+                name="batch_strained_after_start",
+                violation_error_message="Strained time cannot be before the start.",
+            ),
+            models.CheckConstraint(
+                condition=Q(bottled_at__isnull=True)
+                | Q(strained_at__isnull=False, bottled_at__gte=models.F("strained_at")),
+                name="batch_bottled_after_strain",
+                violation_error_message="Bottling comes after straining.",
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True)
+                | Q(bottled_at__isnull=False, finished_at__gte=models.F("bottled_at")),
+                name="batch_finished_after_bottling",
+                violation_error_message="The second ferment cannot finish before it was bottled.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.culture} in {self.get_base_display()}, {self.started_at:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("batches:detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.culture_id is not None and self.base:
+            kind = Base(self.base).kind
+            if self.culture.kind != kind:
+                raise ValidationError(
+                    {
+                        "base": (
+                            f"{self.culture.name} are {self.culture.get_kind_display()}; "
+                            + (
+                                "they ferment sugar water, not milk."
+                                if self.culture.kind == Kind.WATER
+                                else "they ferment milk, not sugar water."
+                            )
+                        )
+                    }
+                )
+        if self.base == Base.WATER and self.sugar_g is None:
+            raise ValidationError({"sugar_g": "Water kefir needs sugar: how many grams?"})
+
+    @property
+    def status(self) -> BatchStatus:
+        if self.discarded:
+            return BatchStatus.DISCARDED
+        if self.strained_at is None:
+            return BatchStatus.FERMENTING
+        if self.bottled_at is not None and self.finished_at is None:
+            return BatchStatus.SECOND_FERMENT
+        if self.finished_at is not None:
+            return BatchStatus.DONE
+        return BatchStatus.STRAINED
+
+    @property
+    def duration(self):
+        """First-ferment time: until strained, or until now while fermenting."""
+        return (self.strained_at or timezone.now()) - self.started_at
+
+    @property
+    def growth_g(self):
+        if self.grains_out_g is None:
+            return None
+        return self.grains_out_g - self.grains_in_g
+
+
+class TastingNoteQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(batch__owner=user)
+
+
+def one_to_five(what):
+    return [
+        MinValueValidator(1, f"{what} is from 1 to 5."),
+        MaxValueValidator(5, f"{what} is from 1 to 5."),
+    ]
+
+
+class TastingNote(models.Model):
+    """A dated judgement of a batch; a batch can have several."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="tasting_notes")
+    tasted_at = models.DateTimeField(default=timezone.now)
+    rating = models.PositiveSmallIntegerField(validators=one_to_five("Rating"))
+    sourness = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=one_to_five("Sourness")
+    )
+    fizz = models.PositiveSmallIntegerField(null=True, blank=True, validators=one_to_five("Fizz"))
+    thickness = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=one_to_five("Thickness")
+    )
+    notes = models.TextField(blank=True)
+
+    objects = TastingNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tasted_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5),
+                name="tasting_rating_1_to_5",
+                violation_error_message="Rating is from 1 to 5.",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True})
+                    | Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
+                    name=f"tasting_{field}_1_to_5",
+                    violation_error_message=f"{field.capitalize()} is from 1 to 5.",
+                )
+                for field in ("sourness", "fizz", "thickness")
+            ],
+        ]
+
+    def __str__(self):
+        return f"{self.rating}/5 for {self.batch}"
+
+    def get_absolute_url(self):
+        return self.batch.get_absolute_url()

@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kefir_tracker.batches.urls")),
+    path("grains/", include("kefir_tracker.grains.urls")),
+    path("account/", include("kefir_tracker.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
