@@ -1,0 +1,148 @@
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+User = get_user_model()
+
+
+def test_a_signed_out_visitor_is_sent_to_sign_in(client, db):
+    response = client.get(reverse("batches:today"))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next=/"
+
+
+def test_signing_in_with_the_right_password_opens_today(client, owner):
+    response = client.post(
+        reverse("accounts:login"), {"username": owner.username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("batches:today")
+    assert response.context["user"] == owner
+
+
+def test_a_wrong_password_is_refused_with_a_message_and_the_username_kept(client, owner):
+    response = client.post(
+        reverse("accounts:login"), {"username": owner.username, "password": "nope"}
+    )
+    assert response.status_code == 200
+    assert not response.context["user"].is_authenticated
+    assert "Please enter a correct username and password" in response.text
+    assert f'value="{owner.username}"' in response.text
+
+
+def test_signing_out_ends_the_session(owner_client):
+    response = owner_client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert owner_client.get(reverse("batches:today")).status_code == 302
+
+
+def test_sign_up_creates_an_account_and_signs_in(client, db):
+    response = client.post(
+        reverse("accounts:sign_up"),
+        {
+            "username": "kasia",
+            "password1": "milk-and-grains-42",
+            "password2": "milk-and-grains-42",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get().username == "kasia"
+    assert client.get(reverse("batches:today")).status_code == 200
+
+
+def test_sign_up_with_mismatched_passwords_saves_nothing_and_keeps_the_username(client, db):
+    response = client.post(
+        reverse("accounts:sign_up"),
+        {
+            "username": "kasia",
+            "password1": "milk-and-grains-42",
+            "password2": "milk-and-grains-43",
+        },
+    )
+    assert response.status_code == 200
+    assert not User.objects.exists()
+    assert "The two password fields didn’t match." in response.text
+    assert 'value="kasia"' in response.text
+
+
+def test_sign_up_can_be_turned_off(client, db, settings):
+    settings.SIGNUP_ENABLED = False
+    assert client.get(reverse("accounts:sign_up")).status_code == 404
+    response = client.post(
+        reverse("accounts:sign_up"),
+        {
+            "username": "kasia",
+            "password1": "milk-and-grains-42",
+            "password2": "milk-and-grains-42",
+        },
+    )
+    assert response.status_code == 404
+    assert not User.objects.exists()
+    assert "Create an account" not in client.get(reverse("accounts:login")).text
+
+
+def test_the_sign_in_page_offers_sign_up_while_it_is_on(client, db):
+    assert "Create an account" in client.get(reverse("accounts:login")).text
+
+
+def test_changing_the_password_needs_the_old_one(owner_client, owner):
+    response = owner_client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "a-new-kefir-pass",
+            "new_password2": "a-new-kefir-pass",
+        },
+    )
+    owner.refresh_from_db()
+    assert response.status_code == 200
+    assert "Your old password was entered incorrectly" in response.text
+    assert owner.check_password(PASSWORD)
+
+
+def test_changing_the_password_keeps_you_signed_in(owner_client, owner):
+    response = owner_client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-kefir-pass",
+            "new_password2": "a-new-kefir-pass",
+        },
+    )
+    owner.refresh_from_db()
+    assert response.status_code == 302
+    assert owner.check_password("a-new-kefir-pass")
+    assert owner_client.get(reverse("batches:today")).status_code == 200
+
+
+def test_preferences_are_saved(owner_client, owner):
+    response = owner_client.post(
+        reverse("accounts:account"),
+        {
+            "time_zone": "America/Chicago",
+            "temperature_unit": "F",
+            "volume_unit": "cup",
+        },
+    )
+    owner.refresh_from_db()
+    assert response.status_code == 302
+    assert (owner.time_zone, owner.temperature_unit, owner.volume_unit) == (
+        "America/Chicago",
+        "F",
+        "cup",
+    )
+
+
+def test_an_unknown_time_zone_is_refused(owner_client, owner):
+    response = owner_client.post(
+        reverse("accounts:account"),
+        {
+            "time_zone": "Mars/Olympus",
+            "temperature_unit": "C",
+            "volume_unit": "ml",
+        },
+    )
+    owner.refresh_from_db()
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert owner.time_zone == "UTC"

@@ -1,0 +1,137 @@
+"""Settings come from environment variables; nonsense stops start-up with a named message."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(tmp_path, *args, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TIME_ZONE"}
+    }
+    environment.update({"DATA_DIR": str(tmp_path / "data"), **env})
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def shell(tmp_path, code, **env):
+    return manage(tmp_path, "shell", "--no-imports", "-c", code, **env)
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("true", "True"),
+        ("1", "True"),
+        ("yes", "True"),
+        ("false", "False"),
+        ("0", "False"),
+        ("no", "False"),
+        ("YES", "True"),
+    ],
+)
+def test_debug_accepts_the_usual_yes_and_no_words(tmp_path, word, expected):
+    result = shell(
+        tmp_path,
+        "from django.conf import settings; print(settings.DEBUG)",
+        DEBUG=word,
+        SECRET_KEY="x" * 50,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("SIGNUP_ENABLED", "perhaps"),
+        ("TIME_ZONE", "Mars/Olympus"),
+        ("PAGE_SIZE", "lots"),
+        ("DATABASE_URL", "nosuchdb://nowhere"),
+    ],
+)
+def test_a_nonsense_value_stops_start_up_naming_the_variable(tmp_path, variable, value):
+    result = manage(tmp_path, "check", **{variable: value})
+    assert result.returncode != 0
+    assert variable in result.stderr
+    assert "Traceback" not in result.stderr.splitlines()[-1]
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = manage(tmp_path, "check", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_development_keeps_a_generated_secret_key_in_the_data_folder(tmp_path):
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = shell(tmp_path, code)
+    second = shell(tmp_path, code)
+    key_file = tmp_path / "data" / "secret_key"
+    assert first.returncode == 0, first.stderr
+    assert key_file.read_text().strip() == first.stdout.strip().splitlines()[-1]
+    assert second.stdout == first.stdout
+    assert len(key_file.read_text().strip()) >= 50
+
+
+def test_allowed_hosts_and_csrf_origins_are_comma_separated_lists(tmp_path):
+    code = (
+        "from django.conf import settings; "
+        "print(settings.ALLOWED_HOSTS, settings.CSRF_TRUSTED_ORIGINS, settings.TIME_ZONE)"
+    )
+    result = shell(
+        tmp_path,
+        code,
+        ALLOWED_HOSTS="kefir.lan, 192.168.1.20",
+        CSRF_TRUSTED_ORIGINS="https://kefir.lan",
+        TIME_ZONE="Europe/Berlin",
+    )
+    assert "['kefir.lan', '192.168.1.20'] ['https://kefir.lan'] Europe/Berlin" in result.stdout
+
+
+def test_database_url_can_name_postgresql(tmp_path):
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['ENGINE'], d['NAME'], d['HOST'], d['PORT'])"
+    )
+    result = shell(tmp_path, code, DATABASE_URL="postgres://kefir:secret@db.lan:5433/kefir")
+    assert "django.db.backends.postgresql kefir db.lan 5433" in result.stdout
+
+
+def test_a_real_sqlite_connection_uses_wal_immediate_transactions_and_a_busy_timeout(tmp_path):
+    database = tmp_path / "real.sqlite3"
+    code = (
+        "from django.db import connection, transaction\n"
+        "cursor = connection.cursor()\n"
+        "print(cursor.execute('PRAGMA journal_mode').fetchone()[0])\n"
+        "print(cursor.execute('PRAGMA busy_timeout').fetchone()[0])\n"
+        "print(cursor.execute('PRAGMA foreign_keys').fetchone()[0])\n"
+        "cursor.execute('CREATE TABLE jar (id integer)')\n"
+        "import sqlite3\n"
+        "other = sqlite3.connect(connection.settings_dict['NAME'], timeout=0.1)\n"
+        "with transaction.atomic():\n"
+        "    connection.cursor().execute('SELECT 1')\n"
+        "    try:\n"
+        "        other.execute('INSERT INTO jar VALUES (1)'); print('not-locked')\n"
+        "    except sqlite3.OperationalError as error:\n"
+        "        print(str(error).replace(' ', '-'))\n"
+    )
+    result = shell(tmp_path, code, DATABASE_URL=f"sqlite:///{database}")
+    assert result.returncode == 0, result.stderr
+    # An atomic block that has only read already holds the write lock (BEGIN
+    # IMMEDIATE), so a second writer waits instead of deadlocking later.
+    assert result.stdout.split() == ["wal", "20000", "1", "database-is-locked"]
