@@ -1,10 +1,39 @@
-from django import forms
+from decimal import Decimal
 
-from kefir_tracker.grains.models import Culture
+from django import forms
+from django.core.exceptions import ValidationError
+
+from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Status, Weighing
+from kefir_tracker.grains.services import Portion
+
+SPLIT_ROWS = 4
+
+
+def grams_field(label, **kwargs):
+    return forms.DecimalField(
+        label=label,
+        max_digits=6,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+        max_value=MAX_GRAINS_G,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+        error_messages={
+            "min_value": "Weight must be more than 0 g.",
+            "max_value": f"Weight must be at most {MAX_GRAINS_G} g.",
+            "invalid": "Write the weight as a number of grams, like 25 or 12.5.",
+            "max_decimal_places": "Weigh to a tenth of a gram at most.",
+        },
+        **kwargs,
+    )
 
 
 class CultureForm(forms.ModelForm):
-    """Add or edit grains; the parent can only be one of the owner's own cultures."""
+    """Add or edit grains; the parent can only be one of the owner's own cultures.
+
+    The list offers neither these grains nor their splits; a forged choice of
+    either is refused by ``Culture.clean`` with a plain message, one from
+    another account as not being among the choices.
+    """
 
     class Meta:
         model = Culture
@@ -18,5 +47,104 @@ class CultureForm(forms.ModelForm):
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.owner = owner
-        self.fields["parent"].queryset = Culture.objects.for_user(owner)
-        self.fields["parent"].empty_label = "— none —"
+        parent = self.fields["parent"]
+        parent.queryset = Culture.objects.with_lineage(owner)
+        parent.empty_label = "— none —"
+        parent.error_messages["invalid_choice"] = "Choose one of your own grains."
+        if self.instance.pk:
+            family = set(
+                Culture.objects.descendants(self.instance, include_self=True).values_list(
+                    "pk", flat=True
+                )
+            )
+            parent.choices = [("", parent.empty_label)] + [
+                (choice.pk, parent.label_from_instance(choice))
+                for choice in parent.queryset
+                if choice.pk not in family
+            ]
+
+
+class CultureEditForm(CultureForm):
+    """Rename, move in the family tree or add notes; the kind stays (batches depend on it)."""
+
+    class Meta(CultureForm.Meta):
+        fields = ["name", "origin", "source", "acquired_on", "parent", "notes"]
+
+
+class WeighForm(forms.ModelForm):
+    class Meta:
+        model = Weighing
+        fields = ["grams", "weighed_on"]
+        widgets = {
+            "grams": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+            "weighed_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {"grams": "Weight (g)", "weighed_on": "Weighed on"}
+
+
+class SplitForm(forms.Form):
+    """Up to four new cultures, a name and grams each; empty rows are ignored."""
+
+    total_g = grams_field(
+        "Weight before the split (g)",
+        help_text="What is left after the split stays with these grains.",
+    )
+
+    def __init__(self, *args, culture, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.culture = culture
+        if culture.current_weight_g is not None:
+            self.fields["total_g"].initial = culture.current_weight_g
+        for row in range(1, SPLIT_ROWS + 1):
+            self.fields[f"name_{row}"] = forms.CharField(
+                label=f"New grains {row}: name", max_length=80, required=False
+            )
+            self.fields[f"grams_{row}"] = grams_field(f"New grains {row}: grams", required=False)
+
+    def rows(self):
+        """Pairs of (name field, grams field) for the template."""
+        return [(self[f"name_{row}"], self[f"grams_{row}"]) for row in range(1, SPLIT_ROWS + 1)]
+
+    def clean(self):
+        data = super().clean()
+        portions = []
+        for row in range(1, SPLIT_ROWS + 1):
+            name = (data.get(f"name_{row}") or "").strip()
+            grams = data.get(f"grams_{row}")
+            if not name and grams is None:
+                continue
+            if not name:
+                self.add_error(f"name_{row}", "Give these grains a name.")
+            elif grams is None and f"grams_{row}" not in self.errors:
+                self.add_error(f"grams_{row}", "How many grams go to them?")
+            else:
+                portions.append(Portion(name, grams))
+        if self.errors:
+            return data
+        if len(portions) < 2:
+            raise ValidationError("Fill in at least two new grains: a name and grams for each.")
+        total = data.get("total_g")
+        if total is not None and sum(p.grams for p in portions) > total:
+            self.add_error(
+                "total_g",
+                f"The new grains add up to {sum(p.grams for p in portions).normalize():f} g, "
+                f"more than the {total.normalize():f} g there are.",
+            )
+        data["portions"] = portions
+        return data
+
+
+class GiveAwayForm(forms.Form):
+    given_to = forms.CharField(
+        label="Given to",
+        max_length=200,
+        error_messages={"required": "Who got them? Write a name."},
+    )
+
+
+class StatusForm(forms.Form):
+    """The buttons rest, dry, revive and retire: the status to change to."""
+
+    status = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in Status if s != Status.GIVEN_AWAY]
+    )

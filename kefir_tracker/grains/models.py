@@ -1,16 +1,21 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from tree_queries.fields import TreeNodeForeignKey
 from tree_queries.query import TreeQuerySet
 
 MAX_GRAINS_G = 2000
+HUNGRY_AFTER = timedelta(days=3)
+MILK_CHANGE_AFTER = timedelta(days=10)
+NON_DAIRY_STREAK = 3
 
 
 class Kind(models.TextChoices):
@@ -40,6 +45,56 @@ class CultureQuerySet(TreeQuerySet):
     def active(self):
         return self.filter(status=Status.ACTIVE)
 
+    def with_lineage(self, user):
+        """Generation (``tree_depth``) and ``tree_path`` within the user's own forest.
+
+        One recursive query, whatever the depth or width of the trees.
+        """
+        return self.for_user(user).with_tree_fields().tree_filter(owner=user)
+
+    def with_stats(self):
+        """Reuse, feeding, weight and dairy-rotation figures, one subquery each.
+
+        Adds ``reuse_count``, ``volume_ml_total``, ``last_fed_at``, the latest
+        weighing (``weighed_g``, ``weighed_on``), the latest grains out of a
+        batch (``strained_g``, ``strained_at``), ``non_dairy_streak`` (batches
+        in a row, newest first, in a non-dairy base) and ``needs_dairy``.
+        """
+        from kefir_tracker.batches.models import DAIRY_BASES, Batch
+
+        batches = Batch.objects.filter(culture=OuterRef("pk")).order_by()
+        per_culture = batches.values("culture")
+        weighings = Weighing.objects.filter(culture=OuterRef("pk")).order_by("-weighed_on", "-id")
+        strained = batches.filter(strained_at__isnull=False, grains_out_g__isnull=False).order_by(
+            "-strained_at", "-id"
+        )
+        dairy_later = Batch.objects.filter(
+            culture=OuterRef("culture"), base__in=DAIRY_BASES, started_at__gt=OuterRef("started_at")
+        )
+        non_dairy_run = batches.exclude(base__in=DAIRY_BASES).exclude(models.Exists(dairy_later))
+        return self.annotate(
+            reuse_count=Coalesce(Subquery(per_culture.annotate(n=Count("pk")).values("n")), 0),
+            volume_ml_total=Coalesce(
+                Subquery(per_culture.annotate(v=Sum("volume_ml")).values("v")),
+                Value(Decimal(0)),
+                output_field=models.DecimalField(max_digits=12, decimal_places=1),
+            ),
+            last_fed_at=Subquery(batches.order_by("-started_at").values("started_at")[:1]),
+            weighed_g=Subquery(weighings.values("grams")[:1]),
+            weighed_on=Subquery(weighings.values("weighed_on")[:1]),
+            strained_g=Subquery(strained.values("grains_out_g")[:1]),
+            strained_at=Subquery(strained.values("strained_at")[:1]),
+            non_dairy_streak=Coalesce(
+                Subquery(non_dairy_run.values("culture").annotate(n=Count("pk")).values("n")),
+                0,
+            ),
+            needs_dairy=Case(
+                When(kind=Kind.MILK, non_dairy_streak__gte=NON_DAIRY_STREAK, then=True),
+                default=False,
+                output_field=models.BooleanField(),
+            ),
+        )
+
 
 class Culture(models.Model):
     """One living colony of kefir grains; shown to people as "grains"."""
@@ -66,6 +121,9 @@ class Culture(models.Model):
     acquired_on = models.DateField(default=timezone.localdate)
     status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    rest_milk_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When resting grains last got fresh milk."
+    )
     given_to = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -121,6 +179,61 @@ class Culture(models.Model):
                     f"these must be the same kind."
                 }
             )
+
+    @property
+    def origin_description(self) -> str:
+        """Where the grains came from, as people say it: "gift from Grandma Vera"."""
+        source = self.source.strip()
+        if self.origin == Origin.BOUGHT:
+            return f"bought from {source}" if source else "bought"
+        if self.origin == Origin.GIFT:
+            return f"gift from {source}" if source else "a gift"
+        if self.origin == Origin.SPLIT:
+            return f"split from {source}" if source else "split from other grains"
+        return source or "origin unknown"
+
+    # ---- figures from CultureQuerySet.with_lineage() / with_stats() ----
+
+    @property
+    def generation(self) -> int:
+        return self.tree_depth
+
+    @property
+    def current_weight_g(self):
+        """The latest weighing, or the grains out of a batch strained after it."""
+        if self.strained_g is not None and (
+            self.weighed_on is None or timezone.localdate(self.strained_at) > self.weighed_on
+        ):
+            return self.strained_g
+        return self.weighed_g
+
+    @property
+    def fed_since(self):
+        """Last fresh food: the latest batch started, or the latest change of status."""
+        if self.last_fed_at is None:
+            return self.status_changed_at
+        return max(self.last_fed_at, self.status_changed_at)
+
+    @property
+    def is_hungry(self) -> bool:
+        """Milk grains left out of fresh milk for more than three days without a rest."""
+        return (
+            self.kind == Kind.MILK
+            and self.status == Status.ACTIVE
+            and timezone.now() - self.fed_since > HUNGRY_AFTER
+        )
+
+    @property
+    def rest_milk_since(self):
+        return self.rest_milk_changed_at or self.status_changed_at
+
+    @property
+    def needs_milk_change(self) -> bool:
+        """Resting grains whose milk in the fridge is ten or more days old."""
+        return (
+            self.status == Status.RESTING
+            and timezone.now() - self.rest_milk_since >= MILK_CHANGE_AFTER
+        )
 
     def would_become_own_ancestor(self, new_parent_id) -> bool:
         """True if making ``new_parent_id`` the parent would close a loop, at any depth."""

@@ -1,18 +1,44 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from kefir_tracker.grains.forms import CultureForm
-from kefir_tracker.grains.models import Culture
+from kefir_tracker.grains import services
+from kefir_tracker.grains.batch_list import BatchCursorForm, culture_batches
+from kefir_tracker.grains.chart import WINDOW, weight_chart
+from kefir_tracker.grains.forms import (
+    CultureEditForm,
+    CultureForm,
+    GiveAwayForm,
+    SplitForm,
+    StatusForm,
+    WeighForm,
+)
+from kefir_tracker.grains.lineage import family_view, forest
+from kefir_tracker.grains.models import Culture, Status, Weighing
+
+STATUS_ORDER = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
+    output_field=IntegerField(),
+)
+ACTION_FORMS = ("weigh_form", "split_form", "give_form", "edit_form")
 
 
 def culture_list(request):
-    cultures = Culture.objects.for_user(request.user)
+    cultures = (
+        Culture.objects.with_lineage(request.user)
+        .with_stats()
+        .order_by(STATUS_ORDER, Lower("name"))
+    )
     return render(request, "grains/list.html", {"cultures": cultures})
 
 
-def culture_detail(request, pk):
-    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
-    return render(request, "grains/detail.html", {"culture": culture})
+def lineage_overview(request):
+    cultures = Culture.objects.with_lineage(request.user).with_stats()
+    return render(request, "grains/lineage.html", {"lineages": forest(cultures)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,3 +48,166 @@ def culture_create(request):
         culture = form.save()
         return redirect(culture)
     return render(request, "grains/create.html", {"form": form})
+
+
+def culture_detail(request, pk):
+    cursor = BatchCursorForm(request.GET)
+    if not cursor.is_valid():
+        return HttpResponseBadRequest("That page of batches does not exist.")
+    if request.htmx and cursor.cleaned_data["before"]:
+        culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+        page = culture_batches(request.user, culture, cursor.cleaned_data["before"])
+        return render(
+            request, "grains/detail.html#batch-rows", {"culture": culture, "batch_page": page}
+        )
+    return _culture_page(request, pk, before=cursor.cleaned_data["before"])
+
+
+def _culture_page(request, pk, *, before=None, done="", done_level=None, **forms):
+    """The culture page, or for htmx only its panel (everything above the batches)."""
+    node = get_object_or_404(Culture.objects.with_lineage(request.user), pk=pk)
+    family = list(
+        Culture.objects.with_lineage(request.user)
+        .with_stats()
+        .filter(Q(pk__in=node.tree_path) | Q(tree_path__contains=node.pk))
+    )
+    lineage = family_view(family, node)
+    culture = lineage.culture
+    since = (lineage.now - WINDOW).date()
+    chart = weight_chart(
+        culture.weighings.filter(weighed_on__gte=since).values_list("weighed_on", "grams"),
+        culture.batches.filter(started_at__gte=lineage.now - WINDOW)
+        .order_by()
+        .values_list("started_at", "grains_in_g", "strained_at", "grains_out_g"),
+    )
+    context = {
+        "culture": culture,
+        "lineage": lineage,
+        "chart": chart,
+        "done": done,
+        "done_is_error": done_level == messages.ERROR,
+        "status_actions": _status_actions(culture),
+        "weigh_form": forms.get("weigh_form") or WeighForm(),
+        "split_form": forms.get("split_form") or SplitForm(culture=culture),
+        "give_form": forms.get("give_form") or GiveAwayForm(),
+        "edit_form": forms.get("edit_form")
+        or CultureEditForm(instance=culture, owner=request.user),
+        "open_form": next((name for name in ACTION_FORMS if name in forms), ""),
+    }
+    if request.htmx:
+        return render(request, "grains/detail.html#panel", context)
+    context["batch_page"] = culture_batches(request.user, culture, before)
+    return render(request, "grains/detail.html", context)
+
+
+def _status_actions(culture):
+    """The status buttons that make sense now, in the order people reach for them."""
+    labels = {
+        Status.RESTING: "Rest in the fridge",
+        Status.DRIED: "Dry",
+        Status.ACTIVE: "Revive",
+        Status.RETIRED: "Retire",
+    }
+    allowed = services.TRANSITIONS[Status(culture.status)]
+    return [(status, label) for status, label in labels.items() if status in allowed]
+
+
+def _done(request, pk, message, *, level=messages.SUCCESS):
+    """After a change (or a refused button): the fresh panel for htmx, a redirect (PRG) otherwise."""
+    if request.htmx:
+        return _culture_page(request, pk, done=message, done_level=level)
+    messages.add_message(request, level, message)
+    return redirect("grains:detail", pk=pk)
+
+
+def _refused(request, pk, error: ValidationError, form_name, form):
+    """A change the service refused: the message next to the form, nothing saved."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+    return _culture_page(request, pk, **{form_name: form})
+
+
+@require_POST
+def culture_weigh(request, pk):
+    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+    form = WeighForm(request.POST, instance=Weighing(culture=culture))
+    if not form.is_valid():
+        return _culture_page(request, pk, weigh_form=form)
+    services.weigh(culture, form.cleaned_data["grams"], form.cleaned_data["weighed_on"])
+    return _done(request, pk, f"Weighed {culture.name}: {form.cleaned_data['grams']:g} g.")
+
+
+@require_POST
+def culture_split(request, pk):
+    culture = get_object_or_404(Culture.objects.with_lineage(request.user).with_stats(), pk=pk)
+    form = SplitForm(request.POST, culture=culture)
+    if not form.is_valid():
+        return _culture_page(request, pk, split_form=form)
+    try:
+        children = services.split_culture(
+            culture, form.cleaned_data["portions"], form.cleaned_data["total_g"]
+        )
+    except ValidationError as error:
+        return _refused(request, pk, error, "split_form", form)
+    names = ", ".join(child.name for child in children)
+    return _done(request, pk, f"Split {culture.name} into {names}.")
+
+
+@require_POST
+def culture_status(request, pk):
+    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Unknown status.")
+    try:
+        services.change_status(culture, form.cleaned_data["status"])
+    except ValidationError as error:
+        return _done(request, pk, " ".join(error.messages), level=messages.ERROR)
+    return _done(request, pk, f"{culture.name}: {culture.get_status_display()}.")
+
+
+@require_POST
+def culture_give_away(request, pk):
+    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+    form = GiveAwayForm(request.POST)
+    if not form.is_valid():
+        return _culture_page(request, pk, give_form=form)
+    try:
+        services.change_status(culture, Status.GIVEN_AWAY, form.cleaned_data["given_to"])
+    except ValidationError as error:
+        return _refused(request, pk, error, "give_form", form)
+    return _done(request, pk, f"Gave {culture.name} to {culture.given_to}.")
+
+
+@require_POST
+def culture_rest_milk(request, pk):
+    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+    try:
+        services.change_rest_milk(culture)
+    except ValidationError as error:
+        return _done(request, pk, " ".join(error.messages), level=messages.ERROR)
+    return _done(request, pk, f"Fresh milk for {culture.name}: next change in 10 days.")
+
+
+@require_POST
+def culture_edit(request, pk):
+    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+    form = CultureEditForm(request.POST, instance=culture, owner=request.user)
+    if not form.is_valid():
+        return _culture_page(request, pk, edit_form=form)
+    form.save()
+    return _done(request, pk, f"Saved {culture.name}.")
+
+
+@require_POST
+def culture_delete(request, pk):
+    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+    try:
+        services.delete_culture(culture)
+    except ValidationError as error:
+        return _done(request, pk, " ".join(error.messages), level=messages.ERROR)
+    messages.success(request, f"Deleted {culture.name}.")
+    return redirect("grains:list")
