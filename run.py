@@ -10,7 +10,9 @@ Options: --port N (or PORT), --no-demo (start empty).
 """
 
 import argparse
+import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,11 +21,15 @@ from bootstrap import PYTHON, ROOT, ensure_venv, manage
 
 
 def lan_addresses() -> list[str]:
-    try:
+    """This computer's IPv4 addresses other than loopback, without sending anything."""
+    found = set()
+    with contextlib.suppress(OSError):
         infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-    except OSError:
-        return []
-    return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
+        found |= {info[4][0] for info in infos}
+    if shutil.which("hostname"):  # Linux: hostname -I lists every configured address
+        result = subprocess.run(["hostname", "-I"], capture_output=True, text=True)
+        found |= {word for word in result.stdout.split() if "." in word}
+    return sorted(address for address in found if not address.startswith("127."))
 
 
 def main() -> None:
