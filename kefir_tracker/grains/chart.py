@@ -112,8 +112,7 @@ def weight_chart(weighings, batch_grams, now=None) -> WeightChart:
     chart.band = " ".join(upper + lower)
     chart.band_since = timezone.localdate(base.when)
     chart.y_ticks = [
-        (y(value), f"{value:g} g")
-        for value in (step * i for i in range(round(top / step) + 1))
+        (y(value), f"{value:g} g") for value in (step * i for i in range(round(top / step) + 1))
     ]
     chart.x_ticks = [
         (x(when), f"{timezone.localtime(when):%-d %b}")
