@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,6 +65,53 @@ class BatchQuerySet(models.QuerySet):
         if status == BatchStatus.STRAINED:
             return live.filter(strained_at__isnull=False, bottled_at__isnull=True).exclude(tasted)
         raise ValueError(f"Unknown batch status {status!r}")
+
+    def for_list(self):
+        """Rows for a list of batches, each with ``number`` and ``best_rating``, in one query.
+
+        ``number`` is "batch N of these grains": 1 + how many batches of the same
+        culture started before this one (ties broken by id). It is a correlated
+        count, not a window function, so it stays the same whatever the list is
+        filtered by. ``best_rating`` is the highest tasting rating, or None.
+        """
+        earlier = (
+            Batch.objects.filter(culture=OuterRef("culture"))
+            .filter(
+                Q(started_at__lt=OuterRef("started_at"))
+                | Q(started_at=OuterRef("started_at"), pk__lt=OuterRef("pk"))
+            )
+            .order_by()
+            .values("culture")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        best = (
+            TastingNote.objects.filter(batch=OuterRef("pk"))
+            .order_by("-rating")
+            .values("rating")[:1]
+        )
+        return self.select_related("culture").annotate(
+            number=Coalesce(Subquery(earlier), Value(0)) + 1,
+            best_rating=Subquery(best),
+        )
+
+    def rated_at_least(self, rating):
+        """Batches whose best tasting rating is ``rating`` or more."""
+        return self.filter(
+            Exists(TastingNote.objects.filter(batch=OuterRef("pk"), rating__gte=rating))
+        )
+
+    def search(self, text):
+        """Batches whose notes, discard reason, flavourings or tasting notes contain ``text``."""
+        in_tastings = Exists(
+            TastingNote.objects.filter(batch=OuterRef("pk"), notes__icontains=text)
+        )
+        return self.filter(
+            Q(notes__icontains=text)
+            | Q(discard_reason__icontains=text)
+            | Q(flavourings__icontains=text)
+            | in_tastings
+        )
 
 
 def positive(limit, unit, what):
@@ -215,6 +263,23 @@ class Batch(models.Model):
                 )
         if self.base == Base.WATER and self.sugar_g is None:
             raise ValidationError({"sugar_g": "Water kefir needs sugar: how many grams?"})
+        self._check_timeline()
+
+    def _check_timeline(self):
+        """The same order as the database constraints, told next to the field that breaks it."""
+        errors = {}
+        if self.strained_at and self.started_at and self.strained_at < self.started_at:
+            errors["strained_at"] = "It cannot be strained before it was started."
+        if self.bottled_at and not self.strained_at:
+            errors["bottled_at"] = "Strain the batch before bottling it."
+        elif self.bottled_at and self.bottled_at < self.strained_at:
+            errors["bottled_at"] = "It cannot be bottled before it was strained."
+        if self.finished_at and not self.bottled_at:
+            errors["finished_at"] = "A second ferment needs a bottling time first."
+        elif self.finished_at and self.finished_at < self.bottled_at:
+            errors["finished_at"] = "The second ferment cannot finish before it was bottled."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def status(self) -> BatchStatus:
@@ -222,11 +287,18 @@ class Batch(models.Model):
             return BatchStatus.DISCARDED
         if self.strained_at is None:
             return BatchStatus.FERMENTING
-        if self.bottled_at is not None and self.finished_at is None:
-            return BatchStatus.SECOND_FERMENT
         if self.finished_at is not None:
             return BatchStatus.DONE
-        return BatchStatus.STRAINED
+        if self.bottled_at is not None:
+            return BatchStatus.SECOND_FERMENT
+        return BatchStatus.DONE if self.is_tasted else BatchStatus.STRAINED
+
+    @property
+    def is_tasted(self) -> bool:
+        """From the ``best_rating`` annotation or prefetched notes when there, else one query."""
+        if hasattr(self, "best_rating"):
+            return self.best_rating is not None
+        return self.tasting_notes.exists()
 
     @property
     def duration(self):
@@ -238,6 +310,27 @@ class Batch(models.Model):
         if self.grains_out_g is None:
             return None
         return self.grains_out_g - self.grains_in_g
+
+    @property
+    def growth_percent(self):
+        if self.grains_out_g is None:
+            return None
+        return round((self.grains_out_g - self.grains_in_g) * 100 / self.grains_in_g)
+
+    def timeline(self):
+        """(when, what) events in time order; uses prefetched tasting notes when there."""
+        events = [(self.started_at, "Started")]
+        if self.strained_at:
+            events.append((self.strained_at, "Strained"))
+        if self.bottled_at:
+            with_what = f" with {self.flavourings}" if self.flavourings else ""
+            events.append((self.bottled_at, f"Bottled for a second ferment{with_what}"))
+        if self.finished_at:
+            events.append((self.finished_at, "Second ferment finished"))
+        events.extend(
+            (note.tasted_at, f"Tasted: {note.rating}/5") for note in self.tasting_notes.all()
+        )
+        return sorted(events, key=lambda event: event[0])
 
 
 class TastingNoteQuerySet(models.QuerySet):
@@ -293,3 +386,8 @@ class TastingNote(models.Model):
 
     def get_absolute_url(self):
         return self.batch.get_absolute_url()
+
+    def clean(self):
+        super().clean()
+        if self.batch_id and self.tasted_at and self.tasted_at < self.batch.started_at:
+            raise ValidationError({"tasted_at": "It cannot be tasted before it was started."})

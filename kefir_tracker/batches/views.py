@@ -1,18 +1,236 @@
-from django.shortcuts import get_object_or_404, render
+"""Today, History, a batch and what can be done to it.
 
+Every page answers an htmx request with the fragment of the same template
+(django-template-partials), and every form works as a plain post too:
+success redirects (post/redirect/get), an error re-renders the page with the
+form as typed. With htmx, success swaps the part that changed and an error
+sends the form back into its own place.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+
+from kefir_tracker.batches import services
+from kefir_tracker.batches.forms import (
+    BottleForm,
+    DiscardForm,
+    EditBatchForm,
+    FinishForm,
+    HistoryFilterForm,
+    StartBatchForm,
+    StrainForm,
+    TastingForm,
+    add_model_errors,
+)
 from kefir_tracker.batches.models import Batch
+from kefir_tracker.batches.pagination import keyset_page
+from kefir_tracker.grains.models import Culture
+
+ACTION_FORMS = [StrainForm, BottleForm, FinishForm, TastingForm, EditBatchForm, DiscardForm]
 
 
+def wants_fragment(request) -> bool:
+    """An htmx swap, not a history restore (which needs the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def get_batch(request, pk) -> Batch:
+    """The signed-in user's batch, with its number, best rating and tastings; 404 for others."""
+    batches = Batch.objects.for_user(request.user).for_list().prefetch_related("tasting_notes")
+    return get_object_or_404(batches, pk=pk)
+
+
+def _next_url(request, default):
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and safe else default
+
+
+# ---- Today ----
+
+
+def _today_context(request, bound_form=None):
+    cultures = services.active_cultures_with_last_batch(request.user)
+    if bound_form is not None and bound_form.culture not in cultures:
+        cultures.append(bound_form.culture)
+    for culture in cultures:
+        if bound_form is not None and culture == bound_form.culture:
+            culture.start_form = bound_form
+        else:
+            initial = services.next_batch_initial(culture, getattr(culture, "last_batch", None))
+            culture.start_form = StartBatchForm(culture=culture, user=request.user, initial=initial)
+    return {
+        "fermenting": services.fermenting_with_estimates(request.user),
+        "cultures": cultures,
+        "today_key": _today_key(),
+    }
+
+
+def _today_key():
+    return timezone.localdate().strftime("%Y%m%d")
+
+
+def _today_card(request, batch, strain_form=None):
+    """One card of Today's "Fermenting now", after a strain from it."""
+    if batch.strained_at is None:
+        batch.estimate = services.estimate(batch, services.usual_durations(request.user))
+    context = {"batch": batch, "strain_form": strain_form, "today_key": _today_key()}
+    return render(request, "batches/today.html#batch-card", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
 def today(request):
-    batches = Batch.objects.for_user(request.user).fermenting().select_related("culture")
-    return render(request, "batches/today.html", {"batches": batches})
+    template = "batches/today.html#today-body" if wants_fragment(request) else "batches/today.html"
+    return render(request, template, _today_context(request))
 
 
+@require_POST
+def start(request, culture_pk):
+    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=culture_pk)
+    form = StartBatchForm(request.POST, culture=culture, user=request.user)
+    if form.is_valid():
+        try:
+            batch = services.start_batch(request.user, culture, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            if wants_fragment(request):
+                return render(request, "batches/today.html#today-body", _today_context(request))
+            messages.success(request, f"Started {culture.name} in {batch.get_base_display()}.")
+            return redirect("batches:today")
+    if wants_fragment(request):
+        response = render(request, "batches/today.html#start-form", {"form": form})
+        return reswap(retarget(response, f"#{form.form_id}"), "outerHTML")
+    return render(request, "batches/today.html", _today_context(request, bound_form=form))
+
+
+# ---- History ----
+
+
+@require_GET
+@vary_on_headers("HX-Request")
 def history(request):
-    batches = Batch.objects.for_user(request.user).select_related("culture")[:25]
-    return render(request, "batches/history.html", {"batches": batches})
+    form = HistoryFilterForm(request.GET, user=request.user)
+    context = {"form": form, "page": None}
+    if not form.is_valid():
+        return render(request, "batches/history.html", context, status=400)
+    batches = form.filter(Batch.objects.for_user(request.user).for_list())
+    cursor = form.cleaned_data["cursor"]
+    page = keyset_page(batches, cursor)
+    context.update(page=page, cursor=cursor)
+    if page.next_cursor:
+        query = request.GET.copy()
+        query["cursor"] = page.next_cursor
+        context["next_url"] = f"{reverse('batches:history')}?{query.urlencode()}"
+    template = "batches/history.html"
+    if wants_fragment(request):
+        template += "#rows" if cursor else "#results"
+    return render(request, template, context)
 
 
+# ---- one batch ----
+
+
+def _detail_context(request, batch, bound_form=None):
+    forms = {}
+    for form_class in ACTION_FORMS:
+        form = form_class(batch=batch, user=request.user)
+        if bound_form is not None and isinstance(bound_form, form_class):
+            form = bound_form
+        forms[form.name] = form
+    return {"batch": batch, "forms": forms}
+
+
+@require_GET
+@vary_on_headers("HX-Request")
 def batch_detail(request, pk):
-    batch = get_object_or_404(Batch.objects.for_user(request.user), pk=pk)
-    return render(request, "batches/detail.html", {"batch": batch})
+    batch = get_batch(request, pk)
+    template = "batches/detail.html#body" if wants_fragment(request) else "batches/detail.html"
+    return render(request, template, _detail_context(request, batch))
+
+
+def _batch_action(request, pk, form_class, action, done):
+    """Validate ``form_class`` on the POST and run ``action(batch, **cleaned_data)``."""
+    batch = get_batch(request, pk)
+    form = form_class(request.POST, batch=batch, user=request.user)
+    on_today = request.htmx.target == f"batch-{batch.pk}" if request.htmx else False
+    if form.is_valid():
+        try:
+            action(batch, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            if not wants_fragment(request):
+                messages.success(request, done)
+                return redirect(_next_url(request, batch.get_absolute_url()))
+            batch = get_batch(request, pk)
+            if on_today:
+                return _today_card(request, batch)
+            return render(request, "batches/detail.html#body", _detail_context(request, batch))
+    if not wants_fragment(request):
+        return render(request, "batches/detail.html", _detail_context(request, batch, form))
+    if on_today:
+        return _today_card(request, batch, form)
+    response = render(request, "batches/_action_form.html", {"form": form})
+    return reswap(retarget(response, f"#{form.form_id}"), "outerHTML")
+
+
+@require_POST
+def strain(request, pk):
+    return _batch_action(request, pk, StrainForm, services.strain_batch, "Strained.")
+
+
+@require_POST
+def bottle(request, pk):
+    return _batch_action(
+        request, pk, BottleForm, services.bottle_batch, "Bottled for a second ferment."
+    )
+
+
+@require_POST
+def finish(request, pk):
+    return _batch_action(
+        request, pk, FinishForm, services.finish_second_ferment, "Second ferment finished."
+    )
+
+
+@require_POST
+def taste(request, pk):
+    return _batch_action(request, pk, TastingForm, services.add_tasting_note, "Tasting note added.")
+
+
+@require_POST
+def edit(request, pk):
+    return _batch_action(request, pk, EditBatchForm, services.update_batch, "Batch saved.")
+
+
+@require_POST
+def discard(request, pk):
+    return _batch_action(request, pk, DiscardForm, services.discard_batch, "Batch discarded.")
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request, pk):
+    """GET asks first (the page without JavaScript); POST deletes the batch and its tastings."""
+    batch = get_batch(request, pk)
+    if request.method == "POST":
+        batch.delete()
+        started = timezone.localtime(batch.started_at)
+        messages.success(
+            request, f"Deleted the batch of {batch.culture.name} from {started:%d %b}."
+        )
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("batches:history"))
+        return redirect("batches:history")
+    template = "batches/delete.html#confirm" if wants_fragment(request) else "batches/delete.html"
+    return render(request, template, {"batch": batch})

@@ -1,0 +1,430 @@
+"""Batch forms in the user's own units (ml or cups, °C or °F), stored in SI.
+
+A QuantityField shows a stored SI value in the user's unit and turns what the
+user typed back into SI; a MomentField is a datetime-local input in the user's
+time zone (activated per request) that may not lie in the future, and where
+allowed, an empty value means "now".
+"""
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from kefir_tracker import units
+from kefir_tracker.batches.models import (
+    MAX_ROOM_C,
+    MAX_SUGAR_G,
+    MAX_VOLUME_ML,
+    MIN_ROOM_C,
+    Base,
+    Batch,
+    BatchStatus,
+)
+from kefir_tracker.batches.pagination import Cursor, InvalidCursor
+from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def _same(value):
+    return Decimal(value)
+
+
+class DecimalInput(forms.TextInput):
+    """A text box with the phone's decimal keypad: no spinner, and "0,5" works too."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class QuantityField(forms.Field):
+    """A number typed in ``unit``, cleaned to its SI value (1 decimal place).
+
+    ``to_si``/``from_si`` convert; ``minimum_si`` is inclusive, or None for
+    "more than 0"; ``maximum_si`` is inclusive. Messages name the user's unit.
+    """
+
+    widget = DecimalInput
+    default_error_messages = {"invalid": "Enter a number, like 500 or 1.5."}
+
+    def __init__(
+        self,
+        *,
+        unit,
+        maximum_si,
+        minimum_si=None,
+        to_si=_same,
+        from_si=_same,
+        places=1,
+        **kwargs,
+    ):
+        self.unit, self.to_si, self.from_si, self.places = unit, to_si, from_si, places
+        self.minimum_si, self.maximum_si = minimum_si, maximum_si
+        self.what = kwargs.pop("label")
+        super().__init__(label=f"{self.what} ({unit})", **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().replace(",", ".").replace(" ", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not number.is_finite() or abs(number) >= 10**9:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+    def show(self, si_value) -> str:
+        return units.trim(units.round_to(self.from_si(Decimal(si_value)), self.places))
+
+    def clean(self, value):
+        number = super().clean(value)
+        if number is None:
+            return None
+        what = self.what
+        si = units.round_to(self.to_si(number), 1)
+        if self.minimum_si is None and si <= 0:
+            raise ValidationError(f"{what} must be more than 0 {self.unit}.", code="min_value")
+        if self.minimum_si is not None and si < self.minimum_si:
+            raise ValidationError(
+                f"{what} must be at least {self.show(self.minimum_si)} {self.unit}.",
+                code="min_value",
+            )
+        if si > self.maximum_si:
+            raise ValidationError(
+                f"{what} must be at most {self.show(self.maximum_si)} {self.unit}.",
+                code="max_value",
+            )
+        return si
+
+    def prepare_value(self, value):
+        # Stored values arrive as numbers; what the user typed arrives as text and stays as typed.
+        if isinstance(value, Decimal | int | float):
+            return self.show(value)
+        return value
+
+
+def volume_field(user, **kwargs):
+    if user.volume_unit == "cup":
+        return QuantityField(
+            label="Volume",
+            unit="cups",
+            to_si=units.cups_to_ml,
+            from_si=units.ml_to_cups,
+            places=2,
+            maximum_si=MAX_VOLUME_ML,
+            **kwargs,
+        )
+    return QuantityField(label="Volume", unit="ml", maximum_si=MAX_VOLUME_ML, **kwargs)
+
+
+def temperature_field(user, **kwargs):
+    kwargs.setdefault("label", "Room temperature")
+    kwargs.setdefault("required", False)
+    limits = {"minimum_si": MIN_ROOM_C, "maximum_si": MAX_ROOM_C}
+    if user.temperature_unit == "F":
+        return QuantityField(
+            unit="°F", to_si=units.f_to_c, from_si=units.c_to_f, **limits, **kwargs
+        )
+    return QuantityField(unit="°C", **limits, **kwargs)
+
+
+def grams_field(label, maximum, **kwargs):
+    return QuantityField(label=label, unit="g", maximum_si=maximum, **kwargs)
+
+
+class MomentField(forms.DateTimeField):
+    """A date and time in the user's zone, not in the future; empty means now if ``now_if_empty``."""
+
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+    def __init__(self, *, now_if_empty=False, **kwargs):
+        self.now_if_empty = now_if_empty
+        kwargs.setdefault("required", False)
+        if now_if_empty:
+            kwargs.setdefault("help_text", "Leave empty for now.")
+        kwargs.setdefault(
+            "widget",
+            forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        )
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = "Enter a date and time, like 2026-03-01 22:00."
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None:
+            return timezone.now() if self.now_if_empty else None
+        if moment > timezone.now() + FUTURE_TOLERANCE:
+            raise ValidationError("That time is in the future.", code="future")
+        return moment
+
+
+def scale_field(label, required=False):
+    choices = [(n, str(n)) for n in range(1, 6)]
+    if not required:
+        choices = [("", "–"), *choices]
+    return forms.TypedChoiceField(
+        label=label,
+        choices=choices,
+        coerce=int,
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect(attrs={"class": "scale"}),
+        error_messages={"required": f"Pick a {label.lower()} from 1 to 5."},
+    )
+
+
+def add_model_errors(form, error: ValidationError):
+    """Put a service's ValidationError on the form: next to its field where the form has one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.error_dict.items():
+        form.add_error(field if field in form.fields else NON_FIELD_ERRORS, messages)
+
+
+class UnitFormMixin:
+    """Keeps a stored value exactly when its rounded display comes back unchanged.
+
+    500 ml shows as 2.11 cups; saving an edit form untouched must not turn it into 499.2 ml.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if not isinstance(field, QuantityField) or cleaned.get(name) is None:
+                continue
+            initial = self.get_initial_for_field(field, name)
+            typed = str(self.data.get(self.add_prefix(name), "")).strip()
+            if initial is not None and typed == field.prepare_value(initial):
+                cleaned[name] = Decimal(initial)
+        return cleaned
+
+
+# ---- starting a batch ----
+
+
+class StartBatchForm(UnitFormMixin, forms.Form):
+    """A new batch from one culture: milk grains get the milks, water grains sugar water and sugar."""
+
+    base = forms.ChoiceField(label="Base")
+    started_at = MomentField(label="Started at", now_if_empty=True)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, culture: Culture, user, **kwargs):
+        kwargs.setdefault("auto_id", f"start{culture.pk}_%s")
+        super().__init__(*args, **kwargs)
+        self.culture = culture
+        self.fields["base"].choices = [(b.value, b.label) for b in Base.for_kind(culture.kind)]
+        fields = {
+            "base": self.fields["base"],
+            "volume_ml": volume_field(user),
+            "grains_in_g": grams_field("Grains in", MAX_GRAINS_G),
+        }
+        if culture.kind == Kind.WATER:
+            fields["sugar_g"] = grams_field(
+                "Sugar", MAX_SUGAR_G, error_messages={"required": "Water kefir needs sugar."}
+            )
+        fields["room_temp_c"] = temperature_field(user)
+        fields["started_at"] = self.fields["started_at"]
+        fields["notes"] = self.fields["notes"]
+        self.fields = fields
+
+    form_id = property(lambda self: f"start-{self.culture.pk}")
+    action_url = property(lambda self: reverse("batches:start", args=[self.culture.pk]))
+    submit_label = "Start"
+
+    @property
+    def has_more_errors(self):
+        """True when a field tucked under "More" needs attention."""
+        return any(name in self.errors for name in ("room_temp_c", "started_at", "notes"))
+
+
+# ---- actions on one batch ----
+
+
+class BatchActionForm(UnitFormMixin, forms.Form):
+    """A form that changes one batch; knows its URL, its element id and its button."""
+
+    url_name = ""
+    submit_label = ""
+
+    def __init__(self, *args, batch: Batch, user, **kwargs):
+        self.batch, self.user = batch, user
+        kwargs.setdefault("auto_id", f"{self.name}_%s")  # several forms share a page
+        super().__init__(*args, **kwargs)
+
+    @property
+    def name(self):
+        return self.url_name.split(":")[1]
+
+    @property
+    def form_id(self):
+        return f"{self.name}-form"
+
+    @property
+    def action_url(self):
+        return reverse(self.url_name, args=[self.batch.pk])
+
+
+class StrainForm(BatchActionForm):
+    url_name, submit_label = "batches:strain", "Strain"
+    strained_at = MomentField(label="Strained at", now_if_empty=True)
+    grains_out_g = grams_field(
+        "Grains out", MAX_GRAINS_G, required=False, help_text="If you weighed them: shows growth."
+    )
+
+
+class BottleForm(BatchActionForm):
+    url_name, submit_label = "batches:bottle", "Bottle"
+    flavourings = forms.CharField(
+        label="Flavourings",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "ginger, lemon…"}),
+    )
+    bottled_at = MomentField(label="Bottled at", now_if_empty=True)
+
+
+class FinishForm(BatchActionForm):
+    url_name, submit_label = "batches:finish", "Finish second ferment"
+    finished_at = MomentField(label="Finished at", now_if_empty=True)
+
+
+class TastingForm(BatchActionForm):
+    url_name, submit_label = "batches:taste", "Add tasting note"
+    rating = scale_field("Rating", required=True)
+    sourness = scale_field("Sourness")
+    fizz = scale_field("Fizz")
+    thickness = scale_field("Thickness")
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    tasted_at = MomentField(label="Tasted at", now_if_empty=True)
+
+
+class DiscardForm(BatchActionForm):
+    url_name, submit_label = "batches:discard", "Discard batch"
+    reason = forms.CharField(
+        label="Why?",
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "mould, forgot it for a week…"}),
+        error_messages={"required": "Say why, so future you knows (for example: mould)."},
+    )
+
+
+class EditBatchForm(BatchActionForm):
+    """Every field of the batch, in the user's units; culture and owner stay."""
+
+    url_name, submit_label = "batches:edit", "Save changes"
+    base = forms.ChoiceField(label="Base")
+    started_at = MomentField(label="Started at", required=True)
+    strained_at = MomentField(label="Strained at")
+    bottled_at = MomentField(label="Bottled at")
+    finished_at = MomentField(label="Second ferment finished at")
+    flavourings = forms.CharField(label="Flavourings", max_length=200, required=False)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, batch, user, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(batch, name) for name in self.editable(batch)})
+        super().__init__(*args, batch=batch, user=user, **kwargs)
+        self.fields["base"].choices = [
+            (b.value, b.label) for b in Base.for_kind(batch.culture.kind)
+        ]
+        declared = self.fields
+        fields = {
+            "base": declared["base"],
+            "volume_ml": volume_field(user),
+            "grains_in_g": grams_field("Grains in", MAX_GRAINS_G),
+        }
+        if batch.culture.kind == Kind.WATER:
+            fields["sugar_g"] = grams_field("Sugar", MAX_SUGAR_G)
+        fields["room_temp_c"] = temperature_field(user)
+        for name in ("started_at", "strained_at"):
+            fields[name] = declared[name]
+        fields["grains_out_g"] = grams_field("Grains out", MAX_GRAINS_G, required=False)
+        for name in ("flavourings", "bottled_at", "finished_at", "notes"):
+            fields[name] = declared[name]
+        self.fields = fields
+
+    @staticmethod
+    def editable(batch):
+        names = [
+            "base",
+            "volume_ml",
+            "grains_in_g",
+            "room_temp_c",
+            "started_at",
+            "strained_at",
+            "grains_out_g",
+            "flavourings",
+            "bottled_at",
+            "finished_at",
+            "notes",
+        ]
+        return [*names, "sugar_g"] if batch.culture.kind == Kind.WATER else names
+
+
+# ---- History filters ----
+
+
+class HistoryFilterForm(forms.Form):
+    """The query string of History. Unknown values are errors (400), never a crash."""
+
+    q = forms.CharField(
+        label="Search notes",
+        max_length=100,
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": "sour, ginger…"}),
+    )
+    culture = forms.ModelChoiceField(
+        label="Grains", queryset=Culture.objects.none(), required=False, empty_label="All grains"
+    )
+    base = forms.ChoiceField(
+        label="Base", choices=[("", "All bases"), *Base.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Any status"), *BatchStatus.choices], required=False
+    )
+    min_rating = forms.TypedChoiceField(
+        label="Rating",
+        choices=[("", "Any rating"), *[(n, f"{n}+ ★" if n < 5 else "5 ★") for n in range(1, 6)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["culture"].queryset = Culture.objects.for_user(user)
+
+    def clean_cursor(self):
+        token = self.cleaned_data["cursor"]
+        if not token:
+            return None
+        try:
+            return Cursor.parse(token)
+        except InvalidCursor:
+            raise ValidationError("That page link is broken; start from the newest.") from None
+
+    def filter(self, batches):
+        data = self.cleaned_data
+        if data["q"].strip():
+            batches = batches.search(data["q"].strip())
+        if data["culture"]:
+            batches = batches.filter(culture=data["culture"])
+        if data["base"]:
+            batches = batches.filter(base=data["base"])
+        if data["status"]:
+            batches = batches.with_status(data["status"])
+        if data["min_rating"]:
+            batches = batches.rated_at_least(data["min_rating"])
+        return batches
+
+    @property
+    def is_filtered(self):
+        return any(self.cleaned_data.get(name) for name in self.fields if name != "cursor")

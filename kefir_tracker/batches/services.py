@@ -1,0 +1,211 @@
+"""What people do with batches, as small functions the views (and commands) call.
+
+Every change runs the model's ``full_clean()`` before it is saved, so the
+rules in Batch.clean and the constraints hold however a batch is changed; on a
+ValidationError nothing is saved and the batch in memory is left as it was.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import median
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from kefir_tracker.batches.models import Base, Batch, TastingNote
+from kefir_tracker.grains.models import Culture, Kind, Status
+
+# Typical first ferment at TYPICAL_ROOM_C, from the ranges in DESIGN.md:
+# milk kefir 18-30 h for 250-500 ml at 22-24 °C, water kefir 24-72 h (48 h at 22 °C).
+TYPICAL_HOURS = {Kind.MILK: 24, Kind.WATER: 48}
+TYPICAL_ROOM_C = 22
+# "Fermentation speed roughly doubles for every 4-8 °C warmer": double per 6 °C,
+# within the range where kefir ferments at all.
+DOUBLING_C = 6
+ROOM_C_RANGE = (14, 32)
+# How many of the user's latest strained batches of a base make "the usual".
+USUAL_FROM_LAST = 20
+STARTABLE = (Status.ACTIVE, Status.RESTING)
+
+
+def _save(instance, **changes):
+    """Apply ``changes``, validate, save; on a ValidationError restore and re-raise."""
+    before = {name: getattr(instance, name) for name in changes}
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    try:
+        instance.full_clean()
+    except ValidationError:
+        for name, value in before.items():
+            setattr(instance, name, value)
+        raise
+    instance.save()
+    return instance
+
+
+def start_batch(owner, culture: Culture, **fields) -> Batch:
+    """Put ``culture`` into a base now (or at ``started_at``)."""
+    if culture.owner_id != owner.pk:
+        raise ValidationError("These grains belong to someone else.")
+    if culture.status not in STARTABLE:
+        raise ValidationError(
+            f"{culture.name} are {culture.get_status_display()}; only active or resting grains "
+            "can start a batch."
+        )
+    if culture.kind == Kind.MILK:
+        fields["sugar_g"] = None
+    fields.setdefault("started_at", None)
+    fields["started_at"] = fields["started_at"] or timezone.now()
+    batch = Batch(owner=owner, culture=culture, **fields)
+    with transaction.atomic():
+        return _save(batch)
+
+
+def _not_discarded(batch):
+    if batch.discarded:
+        raise ValidationError("This batch was discarded.")
+
+
+def strain_batch(batch: Batch, strained_at: datetime | None = None, grains_out_g=None) -> Batch:
+    """End the first ferment; ``grains_out_g`` is the weight of the grains taken out, if weighed."""
+    _not_discarded(batch)
+    if batch.strained_at is not None:
+        raise ValidationError(
+            f"This batch was already strained at {timezone.localtime(batch.strained_at):%H:%M}."
+        )
+    return _save(batch, strained_at=strained_at or timezone.now(), grains_out_g=grains_out_g)
+
+
+def bottle_batch(batch: Batch, bottled_at: datetime | None = None, flavourings="") -> Batch:
+    """Start a second ferment: the strained kefir bottled, perhaps with flavourings."""
+    _not_discarded(batch)
+    if batch.strained_at is None:
+        raise ValidationError("Strain the batch before bottling it.")
+    if batch.bottled_at is not None:
+        raise ValidationError("This batch is already bottled.")
+    return _save(batch, bottled_at=bottled_at or timezone.now(), flavourings=flavourings)
+
+
+def finish_second_ferment(batch: Batch, finished_at: datetime | None = None) -> Batch:
+    _not_discarded(batch)
+    if batch.bottled_at is None:
+        raise ValidationError("This batch has no second ferment to finish.")
+    if batch.finished_at is not None:
+        raise ValidationError("This second ferment has already finished.")
+    return _save(batch, finished_at=finished_at or timezone.now())
+
+
+def add_tasting_note(batch: Batch, **fields) -> TastingNote:
+    fields["tasted_at"] = fields.get("tasted_at") or timezone.now()
+    return _save(TastingNote(batch=batch), **fields)
+
+
+def update_batch(batch: Batch, **fields) -> Batch:
+    return _save(batch, **fields)
+
+
+def discard_batch(batch: Batch, reason: str) -> Batch:
+    if batch.discarded:
+        raise ValidationError("This batch was already discarded.")
+    return _save(batch, discarded=True, discard_reason=reason)
+
+
+# ---- Today: what is fermenting, and when it will be ready ----
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """When a fermenting batch is likely ready, and what that guess is based on."""
+
+    expected: timedelta
+    ready_at: datetime
+    from_history: bool
+
+    @property
+    def percent(self) -> int:
+        elapsed = timezone.now() - (self.ready_at - self.expected)
+        return max(0, min(100, round(100 * elapsed / self.expected)))
+
+    @property
+    def is_due(self) -> bool:
+        return timezone.now() >= self.ready_at
+
+
+def usual_durations(owner) -> dict[str, timedelta]:
+    """Median first-ferment time per base over the owner's latest strained batches. One query."""
+    rows = (
+        Batch.objects.for_user(owner)
+        .filter(strained_at__isnull=False, discarded=False)
+        .order_by("-started_at")
+        .values_list("base", "started_at", "strained_at")[: USUAL_FROM_LAST * len(Base)]
+    )
+    per_base: dict[str, list[timedelta]] = {}
+    for base, started_at, strained_at in rows:
+        durations = per_base.setdefault(base, [])
+        if len(durations) < USUAL_FROM_LAST:
+            durations.append(strained_at - started_at)
+    return {base: median(durations) for base, durations in per_base.items()}
+
+
+def typical_duration(kind: str, room_temp_c=None) -> timedelta:
+    """DESIGN.md's typical time for the kind of grains, faster when warm (Q10 ≈ 2)."""
+    hours = TYPICAL_HOURS[kind]
+    if room_temp_c is not None:
+        low, high = ROOM_C_RANGE
+        room = min(max(float(room_temp_c), low), high)
+        hours *= 2 ** ((TYPICAL_ROOM_C - room) / DOUBLING_C)
+    return timedelta(hours=round(hours, 1))
+
+
+def estimate(batch: Batch, usual: dict[str, timedelta]) -> Estimate:
+    """From the owner's ``usual`` time for the base, else the typical time at the room temperature."""
+    base = Base(batch.base)
+    from_history = base in usual
+    expected = usual[base] if from_history else typical_duration(base.kind, batch.room_temp_c)
+    return Estimate(
+        expected=expected, ready_at=batch.started_at + expected, from_history=from_history
+    )
+
+
+def fermenting_with_estimates(owner) -> list[Batch]:
+    """The owner's fermenting batches, oldest first, each with ``.estimate``. Two queries."""
+    batches = list(
+        Batch.objects.for_user(owner).fermenting().for_list().order_by("started_at", "pk")
+    )
+    usual = usual_durations(owner) if batches else {}
+    for batch in batches:
+        batch.estimate = estimate(batch, usual)
+    return batches
+
+
+def active_cultures_with_last_batch(owner) -> list[Culture]:
+    """Active cultures, each with ``.last_batch`` (None before the first). Two queries."""
+    last = Batch.objects.filter(culture=OuterRef("pk")).order_by("-started_at", "-pk")
+    cultures = list(
+        Culture.objects.for_user(owner)
+        .active()
+        .annotate(last_batch_id=Subquery(last.values("pk")[:1]))
+    )
+    ids = [culture.last_batch_id for culture in cultures if culture.last_batch_id]
+    batches = Batch.objects.in_bulk(ids) if ids else {}
+    for culture in cultures:
+        culture.last_batch = batches.get(culture.last_batch_id)
+    return cultures
+
+
+def next_batch_initial(culture: Culture, last_batch: Batch | None) -> dict:
+    """A start form's values for the usual batch: the last one again.
+
+    The grains going in are what came out last time when that was weighed.
+    """
+    if last_batch is None:
+        return {"base": Base.WATER if culture.kind == Kind.WATER else Base.COW}
+    return {
+        "base": last_batch.base,
+        "volume_ml": last_batch.volume_ml,
+        "grains_in_g": last_batch.grains_out_g or last_batch.grains_in_g,
+        "sugar_g": last_batch.sugar_g,
+        "room_temp_c": last_batch.room_temp_c,
+    }
