@@ -3,9 +3,7 @@
 import sqlite3
 import threading
 
-
-from tests.test_settings import manage
-
+from tests.commands import manage
 
 
 def test_backup_writes_a_checked_copy_and_keeps_the_newest(tmp_path):
@@ -27,8 +25,10 @@ def test_backup_writes_a_checked_copy_and_keeps_the_newest(tmp_path):
     thread = threading.Thread(target=keep_writing)
     thread.start()
     try:
-        results = [manage(tmp_path, "backup", "--keep", "2", "--dir", str(tmp_path / "b"), **env)
-                   for _ in range(3)]
+        results = [
+            manage(tmp_path, "backup", "--keep", "2", "--dir", str(tmp_path / "b"), **env)
+            for _ in range(3)
+        ]
     finally:
         stop.set()
         thread.join()

@@ -7,8 +7,8 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.commands import manage
 from tests.factories import PASSWORD, make_user
-from tests.test_settings import manage
 
 
 @pytest.mark.parametrize("path", ["/", "/account/sign-in/", "/history/", "/grains/"])
