@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import pytest
 
 from tests.factories import make_culture
@@ -19,7 +21,7 @@ def family(owner):
     third = make_culture(owner, "Babushka III", parent=second, origin="split")
     fourth = make_culture(owner, "Little B", parent=third, origin="split")
     annas = make_culture(owner, "Anna's jar", parent=root, origin="split")
-    return root, second, third, fourth, annas
+    return SimpleNamespace(root=root, second=second, third=third, fourth=fourth, annas=annas)
 
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -21,13 +21,17 @@ def stats(owner, culture):
 
 
 def test_the_grains_page_lists_active_grains_first_with_their_figures(owner_client, family):
-    root, second, third, fourth, annas = family
-    Culture.objects.filter(pk=root.pk).update(status="retired")
-    make_weighing(third, 30, weighed_on=timezone.localdate() - timedelta(days=5))
+    Culture.objects.filter(pk=family.root.pk).update(status="retired")
+    make_weighing(family.third, 30, weighed_on=timezone.localdate() - timedelta(days=5))
     for day in (3, 2, 1):
-        make_batch(third, started_at=days_ago(day), strained_at=days_ago(day) + timedelta(hours=20))
+        make_batch(
+            family.third, started_at=days_ago(day), strained_at=days_ago(day) + timedelta(hours=20)
+        )
     make_batch(
-        third, started_at=days_ago(0, 20), strained_at=days_ago(0, 1), grains_out_g=Decimal(33)
+        family.third,
+        started_at=days_ago(0, 20),
+        strained_at=days_ago(0, 1),
+        grains_out_g=Decimal(33),
     )
 
     response = owner_client.get(reverse("grains:list"))
@@ -88,9 +92,8 @@ def test_the_culture_page_suggests_a_dairy_batch(owner_client, culture):
 
 
 def test_the_culture_page_shows_the_whole_line_and_marks_the_culture_itself(owner_client, family):
-    root, second, third, fourth, annas = family
 
-    response = owner_client.get(third.get_absolute_url())
+    response = owner_client.get(family.third.get_absolute_url())
 
     html = response.content.decode()
     lineage = html[html.index('id="lineage-title"') : html.index('id="weight-title"')]
@@ -99,23 +102,22 @@ def test_the_culture_page_shows_the_whole_line_and_marks_the_culture_itself(owne
     assert "Little B</a>" in lineage
     assert "Anna&#x27;s jar" not in lineage
     assert "Gift from Grandma Vera" in lineage
-    assert f'href="{third.get_absolute_url()}" aria-current="page"' in lineage
+    assert f'href="{family.third.get_absolute_url()}" aria-current="page"' in lineage
     assert "gen 3" in lineage
 
 
 def test_the_lineage_overview_counts_cultures_batches_and_litres(owner_client, family, owner):
-    root, second, third, fourth, annas = family
-    make_batch(second, volume_ml=Decimal(500))
-    make_batch(fourth, volume_ml=Decimal(1000))
+    make_batch(family.second, volume_ml=Decimal(500))
+    make_batch(family.fourth, volume_ml=Decimal(1000))
     loner = make_culture(owner, "Highland")
 
     response = owner_client.get(reverse("grains:lineage"))
 
     assert response.status_code == 200
     lineages = response.context["lineages"]
-    assert [lineage.root for lineage in lineages] == [root, loner]
+    assert [lineage.root for lineage in lineages] == [family.root, loner]
     html = response.content.decode()
-    babushka = html[html.index('id="lineage-' + str(root.pk)) : html.index("Highland")]
+    babushka = html[html.index('id="lineage-' + str(family.root.pk)) : html.index("Highland")]
     assert "5 grains" in babushka
     assert "2 batches" in babushka
     assert "1.5 l fermented" in babushka
