@@ -1,13 +1,14 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kefir_tracker.batches.models import Batch
+from kefir_tracker.batches.pagination import InvalidCursor, keyset_page
 from kefir_tracker.grains import services
-from kefir_tracker.grains.batch_list import BatchCursorForm, culture_batches
 from kefir_tracker.grains.chart import WINDOW, weight_chart
 from kefir_tracker.grains.forms import (
     CultureEditForm,
@@ -51,19 +52,27 @@ def culture_create(request):
 
 
 def culture_detail(request, pk):
-    cursor = BatchCursorForm(request.GET)
-    if not cursor.is_valid():
-        return HttpResponseBadRequest("That page of batches does not exist.")
-    if request.htmx and cursor.cleaned_data["before"]:
+    """The culture page; ``?cursor=`` pages through its batches (htmx: only the rows)."""
+    cursor = request.GET.get("cursor") or None
+    if request.htmx and cursor:
         culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
-        page = culture_batches(request.user, culture, cursor.cleaned_data["before"])
-        return render(
-            request, "grains/detail.html#batch-rows", {"culture": culture, "batch_page": page}
-        )
-    return _culture_page(request, pk, before=cursor.cleaned_data["before"])
+        context = {"culture": culture, **_batch_page(request.user, culture, cursor)}
+        return render(request, "grains/detail.html#batch-rows", context)
+    return _culture_page(request, pk, cursor=cursor)
 
 
-def _culture_page(request, pk, *, before=None, done="", done_level=None, **forms):
+def _batch_page(user, culture, cursor):
+    """One page of the culture's batches, newest first, numbered "batch N" for good."""
+    batches = Batch.objects.for_user(user).filter(culture=culture).for_list()
+    try:
+        page = keyset_page(batches, cursor)
+    except InvalidCursor:
+        raise BadRequest("That page of batches does not exist.") from None
+    next_url = f"{culture.get_absolute_url()}?cursor={page.next_cursor}" if page.next_cursor else ""
+    return {"page": page, "cursor": cursor, "next_url": next_url}
+
+
+def _culture_page(request, pk, *, cursor=None, done="", done_level=None, **forms):
     """The culture page, or for htmx only its panel (everything above the batches)."""
     node = get_object_or_404(Culture.objects.with_lineage(request.user), pk=pk)
     family = list(
@@ -96,7 +105,7 @@ def _culture_page(request, pk, *, before=None, done="", done_level=None, **forms
     }
     if request.htmx:
         return render(request, "grains/detail.html#panel", context)
-    context["batch_page"] = culture_batches(request.user, culture, before)
+    context.update(_batch_page(request.user, culture, cursor))
     return render(request, "grains/detail.html", context)
 
 

@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kefir_tracker.grains.batch_list import PAGE_SIZE
 from kefir_tracker.grains.models import Culture
 from tests.factories import make_batch, make_culture, make_weighing
 from tests.grains.conftest import HTMX
@@ -143,27 +142,30 @@ def test_a_culture_without_weights_explains_how_to_get_a_chart(owner_client, cul
     assert "<svg viewBox" not in html
 
 
-def test_batches_come_newest_first_with_stable_numbers_and_more_on_scroll(owner_client, culture):
+def test_batches_come_newest_first_with_stable_numbers_and_more_on_scroll(
+    owner_client, culture, settings
+):
+    settings.PAGE_SIZE = PAGE_SIZE = 20
     for age in range(PAGE_SIZE + 5):
         make_batch(culture, started_at=days_ago(age + 1))
 
     first = owner_client.get(culture.get_absolute_url()).content.decode()
-    cursor = re.search(r'href="\?before=([^"]+)"', first).group(1)
-    more = owner_client.get(f"{culture.get_absolute_url()}?before={cursor}", **HTMX)
+    next_url = re.search(r'<li class="more" hx-get="([^"]+)"', first).group(1)
+    more = owner_client.get(next_url, **HTMX)
 
-    assert f"Batch {PAGE_SIZE + 5} ·" in first
-    assert f"Batch {5} ·" not in first
+    assert f"#{PAGE_SIZE + 5}<" in first
+    assert "#5<" not in first
     assert 'hx-trigger="revealed"' in first
     assert more.status_code == 200
     rows = more.content.decode()
     assert "<html" not in rows
-    assert "Batch 5 ·" in rows
-    assert "Batch 1 ·" in rows
-    assert f"Batch {PAGE_SIZE + 5} ·" not in rows
-    assert "More batches" not in rows
+    assert "#5<" in rows
+    assert "#1<" in rows
+    assert f"#{PAGE_SIZE + 5}<" not in rows
+    assert "Older batches" not in rows
 
 
 def test_a_nonsense_batch_cursor_is_a_bad_request(owner_client, culture):
-    response = owner_client.get(f"{culture.get_absolute_url()}?before=yesterday_x")
+    response = owner_client.get(f"{culture.get_absolute_url()}?cursor=yesterday")
 
     assert response.status_code == 400

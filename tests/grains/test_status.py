@@ -29,7 +29,7 @@ def test_retiring_keeps_batches_weighings_and_splits(owner_client, owner, cultur
     assert Culture.objects.get(pk=child.pk).parent == culture
     page = owner_client.get(culture.get_absolute_url()).content.decode()
     assert "retired" in page
-    assert "Batch 1" in page
+    assert "#1<" in page
     assert "Revive" in page
 
 
