@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "kefir_tracker.accounts",
     "kefir_tracker.grains",
     "kefir_tracker.batches",
+    "kefir_tracker.archive",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("kefir_tracker.batches.urls")),
     path("grains/", include("kefir_tracker.grains.urls")),
     path("account/", include("kefir_tracker.accounts.urls")),
+    path("account/data/", include("kefir_tracker.archive.urls")),
     path("admin/", admin.site.urls),
 ]

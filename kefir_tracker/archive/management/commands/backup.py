@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--dir", type=Path, default=settings.DATA_DIR / "backups",
+            "--dir",
+            type=Path,
+            default=settings.DATA_DIR / "backups",
             help="folder for the copies (default: data/backups)",
         )
         parser.add_argument("--keep", type=int, default=7, help="how many copies to keep (7)")
@@ -52,7 +54,9 @@ class Command(BaseCommand):
         for path in old:
             path.unlink()
         size = target.stat().st_size / 1024
-        self.stdout.write(self.style.SUCCESS(
-            f"Backed up to {target} ({size:,.0f} KiB, integrity ok); "
-            f"{len(old)} older cop{'y' if len(old) == 1 else 'ies'} removed."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backed up to {target} ({size:,.0f} KiB, integrity ok); "
+                f"{len(old)} older cop{'y' if len(old) == 1 else 'ies'} removed."
+            )
+        )

@@ -1,0 +1,54 @@
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kefir_tracker.archive.exchange import (
+    ImportRefused,
+    export_data,
+    import_data,
+    parse_file,
+    write_batches_csv,
+)
+from kefir_tracker.archive.forms import ImportForm
+
+
+def attachment(response, request, extension):
+    day = timezone.localdate().isoformat()
+    name = f"kefir-{request.user.username}-{day}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def your_data(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = import_data(request.user, parse_file(upload.read(), upload.name), upload.name)
+        except ImportRefused as refusal:
+            problems = refusal.problems
+        else:
+            messages.success(request, str(summary))
+            return redirect("archive:your_data")
+    return render(request, "archive/your_data.html", {"form": form, "problems": problems})
+
+
+@require_GET
+def export_json(request):
+    response = JsonResponse(
+        export_data(request.user), json_dumps_params={"indent": 1, "ensure_ascii": False}
+    )
+    return attachment(response, request, "json")
+
+
+@require_GET
+def export_csv(request):
+    # A byte-order mark tells Excel the file is UTF-8 (names with accents, emoji).
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")
+    write_batches_csv(request.user, response)
+    return attachment(response, request, "csv")
