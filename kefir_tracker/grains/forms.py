@@ -97,9 +97,9 @@ class SplitForm(forms.Form):
             self.fields["total_g"].initial = culture.current_weight_g
         for row in range(1, SPLIT_ROWS + 1):
             self.fields[f"name_{row}"] = forms.CharField(
-                label=f"New grains {row}: name", max_length=80, required=False
+                label="Name", max_length=80, required=False
             )
-            self.fields[f"grams_{row}"] = grams_field(f"New grains {row}: grams", required=False)
+            self.fields[f"grams_{row}"] = grams_field("Grams", required=False)
 
     def rows(self):
         """Pairs of (name field, grams field) for the template."""

@@ -201,11 +201,13 @@ class Culture(models.Model):
     @property
     def current_weight_g(self):
         """The latest weighing, or the grains out of a batch strained after it."""
+        grams = self.weighed_g
         if self.strained_g is not None and (
             self.weighed_on is None or timezone.localdate(self.strained_at) > self.weighed_on
         ):
-            return self.strained_g
-        return self.weighed_g
+            grams = self.strained_g
+        # SQLite hands subquery decimals back as floats: round to the stored tenth.
+        return None if grams is None else Decimal(str(grams)).quantize(Decimal("0.1"))
 
     @property
     def fed_since(self):

@@ -17,10 +17,11 @@ def test_splitting_grains_on_a_phone_and_following_the_lineage(signed_in_page, l
     page.goto(f"{live_server.url}{parent.get_absolute_url()}")
     assert_no_horizontal_overflow(page)
     page.locator("summary", has_text="Split").click()
-    page.get_by_label("New grains 1: name").fill("Anna's jar")
-    page.get_by_label("New grains 1: grams").fill("20")
-    page.get_by_label("New grains 2: name").fill("Babushka II")
-    page.get_by_label("New grains 2: grams").fill("25")
+    first, second = (page.get_by_role("group", name=f"New grains {n}") for n in (1, 2))
+    first.get_by_label("Name").fill("Anna's jar")
+    first.get_by_label("Grams").fill("20")
+    second.get_by_label("Name").fill("Babushka II")
+    second.get_by_label("Grams").fill("25")
     page.get_by_role("button", name="Split Babushka").click()
 
     expect(page.get_by_role("status")).to_contain_text(
