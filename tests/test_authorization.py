@@ -1,0 +1,94 @@
+"""Walk the whole URLconf: every route is closed to signed-out visitors, and every
+route that takes an object answers 404 to anyone but its owner, for GET and POST.
+
+A route added later is checked automatically; one that takes an object this file
+does not know how to make fails `test_every_object_route_is_known` until it is
+added to OBJECT_MAKERS.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import make_batch, make_culture
+
+# Routes anyone may open: signing in and up, and the admin (which has its own sign-in).
+PUBLIC = {"accounts:login", "accounts:sign_up", "accounts:logout"}
+
+
+def walk(patterns=None, namespace=""):
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", list(entry.pattern.converters)
+
+
+ROUTES = sorted(walk())
+OBJECT_ROUTES = [(name, kwargs) for name, kwargs in ROUTES if kwargs]
+PRIVATE_ROUTES = [(name, kwargs) for name, kwargs in ROUTES if name not in PUBLIC]
+
+
+def _culture(owner):
+    return make_culture(owner)
+
+
+def _batch(owner):
+    return make_batch(make_culture(owner))
+
+
+# (namespace, URL keyword) -> how to make an object of that kind for its owner.
+OBJECT_MAKERS = {
+    ("batches", "pk"): _batch,
+    ("batches", "culture_pk"): _culture,
+    ("grains", "pk"): _culture,
+}
+
+
+def url_for(name, kwargs, owner):
+    namespace = name.split(":")[0]
+    values = {kw: OBJECT_MAKERS[(namespace, kw)](owner).pk for kw in kwargs}
+    return reverse(name, kwargs=values)
+
+
+def test_the_walk_finds_the_routes():
+    names = [name for name, _ in ROUTES]
+    assert "batches:detail" in names
+    assert "grains:detail" in names
+    assert len(OBJECT_ROUTES) >= 5
+
+
+@pytest.mark.parametrize(("name", "kwargs"), OBJECT_ROUTES, ids=[n for n, _ in OBJECT_ROUTES])
+def test_every_object_route_is_known(name, kwargs):
+    missing = [kw for kw in kwargs if (name.split(":")[0], kw) not in OBJECT_MAKERS]
+    assert not missing, f"{name} takes {missing}: add them to OBJECT_MAKERS in this file"
+
+
+@pytest.mark.parametrize(("name", "kwargs"), OBJECT_ROUTES, ids=[n for n, _ in OBJECT_ROUTES])
+def test_another_user_gets_404_for_get_and_post(other_client, owner, name, kwargs):
+    url = url_for(name, kwargs, owner)
+    answers = {
+        other_client.get(url).status_code,
+        other_client.get(url, HTTP_HX_REQUEST="true").status_code,
+        other_client.post(url, {"name": "stolen"}).status_code,
+        other_client.post(url, {"name": "stolen"}, HTTP_HX_REQUEST="true").status_code,
+    }
+    # 405 only where the route does not take that method at all.
+    assert answers <= {404, 405}
+    assert 404 in answers
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PRIVATE_ROUTES, ids=[n for n, _ in PRIVATE_ROUTES])
+def test_a_signed_out_visitor_is_sent_to_sign_in(client, owner, name, kwargs):
+    url = url_for(name, kwargs, owner)
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("accounts:login")), url
+
+
+def test_the_owner_can_open_every_object_page(owner_client, owner):
+    for name, kwargs in OBJECT_ROUTES:
+        response = owner_client.get(url_for(name, kwargs, owner))
+        assert response.status_code in {200, 302, 405}, name
