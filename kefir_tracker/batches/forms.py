@@ -7,7 +7,7 @@ allowed, an empty value means "now".
 """
 
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -79,8 +79,9 @@ class QuantityField(forms.Field):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return number
 
-    def show(self, si_value) -> str:
-        return units.trim(units.round_to(self.from_si(Decimal(si_value)), self.places))
+    def show(self, si_value, rounding=ROUND_HALF_UP) -> str:
+        step = Decimal(1).scaleb(-self.places)
+        return units.trim(self.from_si(Decimal(si_value)).quantize(step, rounding=rounding))
 
     def clean(self, value):
         number = super().clean(value)
@@ -92,12 +93,12 @@ class QuantityField(forms.Field):
             raise ValidationError(f"{what} must be more than 0 {self.unit}.", code="min_value")
         if self.minimum_si is not None and si < self.minimum_si:
             raise ValidationError(
-                f"{what} must be at least {self.show(self.minimum_si)} {self.unit}.",
+                f"{what} must be at least {self.show(self.minimum_si, ROUND_CEILING)} {self.unit}.",
                 code="min_value",
             )
         if si > self.maximum_si:
             raise ValidationError(
-                f"{what} must be at most {self.show(self.maximum_si)} {self.unit}.",
+                f"{what} must be at most {self.show(self.maximum_si, ROUND_FLOOR)} {self.unit}.",
                 code="max_value",
             )
         return si

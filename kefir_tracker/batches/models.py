@@ -266,17 +266,13 @@ class Batch(models.Model):
         self._check_timeline()
 
     def _check_timeline(self):
-        """The same order as the database constraints, told next to the field that breaks it."""
+        """The time-order constraints, with their messages, told next to the field that breaks them."""
         errors = {}
         if self.strained_at and self.started_at and self.strained_at < self.started_at:
-            errors["strained_at"] = "It cannot be strained before it was started."
-        if self.bottled_at and not self.strained_at:
-            errors["bottled_at"] = "Strain the batch before bottling it."
-        elif self.bottled_at and self.bottled_at < self.strained_at:
-            errors["bottled_at"] = "It cannot be bottled before it was strained."
-        if self.finished_at and not self.bottled_at:
-            errors["finished_at"] = "A second ferment needs a bottling time first."
-        elif self.finished_at and self.finished_at < self.bottled_at:
+            errors["strained_at"] = "Strained time cannot be before the start."
+        if self.bottled_at and (not self.strained_at or self.bottled_at < self.strained_at):
+            errors["bottled_at"] = "Bottling comes after straining."
+        if self.finished_at and (not self.bottled_at or self.finished_at < self.bottled_at):
             errors["finished_at"] = "The second ferment cannot finish before it was bottled."
         if errors:
             raise ValidationError(errors)

@@ -1,0 +1,112 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.batches.conftest import HTMX
+from tests.factories import make_batch, make_tasting
+
+
+def test_it_shows_every_field_the_timeline_and_the_tastings(owner_client, culture):
+    now = timezone.now()
+    batch = make_batch(
+        culture,
+        base="goat",
+        volume_ml=Decimal(750),
+        grains_in_g=Decimal(20),
+        grains_out_g=Decimal(23),
+        room_temp_c=Decimal("23.5"),
+        started_at=now - timedelta(days=2),
+        strained_at=now - timedelta(days=1),
+        bottled_at=now - timedelta(hours=20),
+        finished_at=now - timedelta(hours=8),
+        flavourings="ginger",
+        notes="from the farm shop",
+    )
+    make_tasting(
+        batch,
+        tasted_at=now - timedelta(hours=2),
+        rating=5,
+        sourness=2,
+        fizz=4,
+        thickness=3,
+        notes="lovely fizz",
+    )
+    response = owner_client.get(batch.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<html" in page
+    for text in [
+        "goat milk",
+        "750 ml",
+        "20 g",
+        "23 g",
+        "+3 g (+15 %)",
+        "23.5 °C",
+        "1 d",
+        "ginger",
+        "from the farm shop",
+        "sourness 2/5",
+        "fizz 4/5",
+        "thickness 3/5",
+        "lovely fizz",
+        "★ 5/5",
+    ]:
+        assert text in page, text
+    timeline = page[page.index('class="timeline"') :]
+    order = ["Started", "Strained", "Bottled for a second ferment with ginger", "Tasted: 5/5"]
+    positions = [timeline.index(event) for event in order]
+    assert positions == sorted(positions)
+    assert "Second ferment finished" in timeline
+    assert f'href="{culture.get_absolute_url()}"' in page
+
+
+def test_the_batch_number_counts_earlier_batches_of_the_same_grains(owner_client, culture, water):
+    now = timezone.now()
+    make_batch(culture, started_at=now - timedelta(days=5))
+    make_batch(water, started_at=now - timedelta(days=4))
+    third = make_batch(culture, started_at=now - timedelta(days=3))
+    make_batch(culture, started_at=now - timedelta(days=1))  # later batches do not renumber it
+    page = owner_client.get(third.get_absolute_url()).content.decode()
+    assert "Batch 2 of" in page
+    assert "<title>Batch 2 of Babushka · Kefir Tracker</title>" in page
+
+
+def test_an_htmx_request_gets_the_batch_without_the_page(owner_client, culture):
+    batch = make_batch(culture)
+    response = owner_client.get(batch.get_absolute_url(), **HTMX)
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert response.content.strip().startswith(b'<div id="batch-body">')
+
+
+def test_a_fermenting_batch_offers_strain_and_not_bottling(owner_client, culture):
+    batch = make_batch(culture)
+    page = owner_client.get(batch.get_absolute_url()).content.decode()
+    assert 'id="strain-form"' in page
+    assert 'id="bottle-form"' not in page
+    assert 'id="taste-form"' in page
+
+
+def test_a_strained_batch_offers_bottling_and_a_tasting_note(owner_client, culture):
+    batch = make_batch(culture, strained_at=timezone.now())
+    page = owner_client.get(batch.get_absolute_url()).content.decode()
+    assert 'id="strain-form"' not in page
+    assert 'id="bottle-form"' in page
+    assert '<details class="inline-form" open>' in page
+
+
+def test_another_users_batch_is_not_found(other_client, culture):
+    batch = make_batch(culture)
+    assert other_client.get(batch.get_absolute_url()).status_code == 404
+
+
+def test_a_missing_batch_is_not_found(owner_client):
+    assert owner_client.get(reverse("batches:detail", args=[999])).status_code == 404
+
+
+def test_it_requires_sign_in(client, culture):
+    batch = make_batch(culture)
+    response = client.get(batch.get_absolute_url())
+    assert response.status_code == 302

@@ -1,0 +1,132 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.batches.conftest import HTMX
+from tests.factories import make_batch, make_culture
+
+TODAY = reverse("batches:today")
+
+
+def test_it_requires_sign_in(client, db):
+    response = client.get(TODAY)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_it_shows_each_fermenting_batch_with_progress_and_a_strain_button(owner_client, culture):
+    batch = make_batch(culture, started_at=timezone.now() - timedelta(hours=6), volume_ml=750)
+    response = owner_client.get(TODAY)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<html" in page
+    assert f'id="batch-{batch.pk}"' in page
+    assert "Babushka" in page
+    assert "cow milk" in page
+    assert "750 ml" in page
+    assert "6 h" in page
+    assert "<progress" in page
+    assert f'hx-post="{reverse("batches:strain", args=[batch.pk])}"' in page
+    assert ">Strain</button>" in page
+
+
+def test_an_htmx_request_gets_only_the_body(owner_client, culture):
+    make_batch(culture)
+    response = owner_client.get(TODAY, **HTMX)
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert b'id="today-body"' in response.content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_strained_and_discarded_batches_are_not_on_today(owner_client, culture):
+    make_batch(culture, notes="strained one", strained_at=timezone.now())
+    make_batch(culture, notes="spoiled one", discarded=True, discard_reason="mould")
+    response = owner_client.get(TODAY)
+    assert b"Nothing is fermenting" in response.content
+
+
+def test_another_users_batches_and_grains_are_not_shown(owner_client, other_user):
+    theirs = make_culture(other_user, "Not yours")
+    make_batch(theirs)
+    response = owner_client.get(TODAY)
+    assert b"Not yours" not in response.content
+
+
+def test_ready_time_comes_from_the_median_of_the_users_own_batches(owner_client, culture):
+    now = timezone.now()
+    for hours in (10, 12, 30):
+        start = now - timedelta(days=3, hours=hours)
+        make_batch(culture, started_at=start, strained_at=start + timedelta(hours=hours))
+    started = now - timedelta(hours=6)
+    make_batch(culture, started_at=started)
+    page = owner_client.get(TODAY).content.decode()
+    ready = timezone.localtime(started + timedelta(hours=12))
+    assert "your usual for cow milk: 12 h" in page
+    assert f"{ready:%H:%M}</strong>" in page
+    assert 'value="50"' in page  # 6 of 12 hours
+
+
+def test_before_any_history_the_ready_time_is_the_typical_time_for_the_room(
+    owner_client, culture, water
+):
+    make_batch(culture, started_at=timezone.now() - timedelta(hours=2), room_temp_c=22)
+    make_batch(water, started_at=timezone.now() - timedelta(hours=2), room_temp_c=28)
+    page = owner_client.get(TODAY).content.decode()
+    assert "typical at 22 °C: 1 d" in page  # milk: 24 h at 22 °C
+    assert "typical at 28 °C: 1 d" in page  # water: 48 h at 22 °C, halved 6 °C warmer
+
+
+def test_a_batch_past_its_usual_time_says_it_is_ready(owner_client, culture):
+    make_batch(culture, started_at=timezone.now() - timedelta(hours=30))
+    page = owner_client.get(TODAY).content.decode()
+    assert "ready since" in page
+    assert 'value="100"' in page
+
+
+def test_the_start_form_is_filled_in_from_the_cultures_last_batch(owner_client, culture):
+    make_batch(culture, started_at=timezone.now() - timedelta(days=3), volume_ml=300)
+    make_batch(
+        culture,
+        base="goat",
+        volume_ml=Decimal("750"),
+        grains_in_g=Decimal("25"),
+        grains_out_g=Decimal("28.5"),
+        started_at=timezone.now() - timedelta(days=1),
+        strained_at=timezone.now() - timedelta(hours=2),
+    )
+    page = owner_client.get(TODAY).content.decode()
+    assert '<option value="goat" selected>' in page
+    assert 'name="volume_ml" value="750"' in page
+    assert 'name="grains_in_g" value="28.5"' in page  # what came out goes back in
+
+
+def test_milk_grains_are_offered_the_four_milks_and_no_sugar(owner_client, culture):
+    page = owner_client.get(TODAY).content.decode()
+    form = page[page.index(f'id="start-{culture.pk}"') :]
+    for milk in ("cow", "goat", "soy", "coconut"):
+        assert f'<option value="{milk}"' in form
+    assert '<option value="water"' not in form
+    assert 'name="sugar_g"' not in form
+
+
+def test_water_grains_are_offered_sugar_water_and_asked_for_sugar(owner_client, water):
+    page = owner_client.get(TODAY).content.decode()
+    form = page[page.index(f'id="start-{water.pk}"') :]
+    assert '<option value="water" selected>' in form
+    assert '<option value="cow"' not in form
+    assert 'name="sugar_g"' in form
+
+
+def test_only_active_grains_get_a_start_form(owner_client, owner, culture):
+    resting = make_culture(owner, "Sleeping", status="resting")
+    page = owner_client.get(TODAY).content.decode()
+    assert f'id="start-{culture.pk}"' in page
+    assert f'id="start-{resting.pk}"' not in page
+
+
+def test_with_no_grains_it_points_to_adding_some(owner_client):
+    page = owner_client.get(TODAY).content.decode()
+    assert reverse("grains:create") in page

@@ -1,0 +1,101 @@
+"""A user who thinks in cups and °F sees and types cups and °F; the database keeps ml and °C."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kefir_tracker.batches.models import Batch
+from tests.factories import make_batch, make_culture, make_user
+
+
+@pytest.fixture
+def american(db):
+    return make_user("ellie", volume_unit="cup", temperature_unit="F")
+
+
+@pytest.fixture
+def american_client(client, american):
+    client.force_login(american)
+    return client
+
+
+@pytest.fixture
+def grains(american):
+    return make_culture(american, "Prairie")
+
+
+def test_the_start_form_asks_in_cups_and_fahrenheit_and_stores_ml_and_celsius(
+    american_client, grains
+):
+    response = american_client.post(
+        reverse("batches:start", args=[grains.pk]),
+        {"base": "cow", "volume_ml": "2", "grains_in_g": "20", "room_temp_c": "68"},
+    )
+    assert response.status_code == 302
+    batch = Batch.objects.get()
+    assert batch.volume_ml == Decimal("473.2")  # 2 US cups
+    assert batch.room_temp_c == Decimal("20.0")  # 68 °F
+
+
+def test_pages_show_cups_and_fahrenheit(american_client, grains):
+    batch = make_batch(
+        grains, volume_ml=Decimal("473.2"), room_temp_c=Decimal(20), strained_at=timezone.now()
+    )
+    detail = american_client.get(batch.get_absolute_url()).content.decode()
+    assert "2 cups" in detail
+    assert "68 °F" in detail
+    assert "Volume (cups)" in detail
+    assert "Room temperature (°F)" in detail
+    assert 'name="volume_ml" value="2"' in detail
+    assert 'name="room_temp_c" value="68"' in detail
+    assert "2 cups" in american_client.get(reverse("batches:history")).content.decode()
+    today = american_client.get(reverse("batches:today")).content.decode()
+    assert 'name="volume_ml" value="2"' in today  # the next batch, pre-filled in cups
+
+
+def test_a_typical_time_is_explained_in_fahrenheit(american_client, grains):
+    make_batch(grains, room_temp_c=Decimal(22), started_at=timezone.now() - timedelta(hours=1))
+    assert "typical at 72 °F" in american_client.get(reverse("batches:today")).content.decode()
+
+
+def test_errors_name_the_users_unit(american_client, grains):
+    response = american_client.post(
+        reverse("batches:start", args=[grains.pk]),
+        {"base": "cow", "volume_ml": "100", "grains_in_g": "20", "room_temp_c": "200"},
+    )
+    page = response.content.decode()
+    assert not Batch.objects.exists()
+    assert "Volume must be at most 84.53 cups." in page
+    assert "Room temperature must be at most 122 °F." in page
+
+
+def test_saving_an_untouched_edit_keeps_the_stored_millilitres_exactly(american_client, grains):
+    batch = make_batch(grains, volume_ml=Decimal(500), room_temp_c=Decimal("21.3"))
+    started = timezone.localtime(batch.started_at)
+    response = american_client.post(
+        reverse("batches:edit", args=[batch.pk]),
+        {
+            "base": "cow",
+            "volume_ml": "2.11",  # 500 ml as shown in cups
+            "grains_in_g": "25",
+            "room_temp_c": "70.3",  # 21.3 °C as shown
+            "started_at": f"{started:%Y-%m-%dT%H:%M}",
+            "notes": "only the note changed",
+        },
+    )
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.volume_ml == Decimal(500)
+    assert batch.room_temp_c == Decimal("21.3")
+    assert batch.notes == "only the note changed"
+
+
+def test_a_metric_user_gets_millilitres_and_celsius(owner_client, culture):
+    batch = make_batch(culture, volume_ml=Decimal(1500), room_temp_c=Decimal(24))
+    page = owner_client.get(batch.get_absolute_url()).content.decode()
+    assert "1.5 l" in page
+    assert "24 °C" in page
+    assert "Volume (ml)" in page
