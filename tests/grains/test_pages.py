@@ -3,6 +3,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,3 +170,18 @@ def test_a_nonsense_batch_cursor_is_a_bad_request(owner_client, culture):
     response = owner_client.get(f"{culture.get_absolute_url()}?cursor=yesterday")
 
     assert response.status_code == 400
+
+
+def test_the_dairy_hint_template_renders_for_any_culture_from_with_stats(owner):
+    due = make_culture(owner, "Babushka")
+    fine = make_culture(owner, "Highland")
+    for age, base in enumerate(["soy", "soy", "coconut"]):
+        make_batch(due, base=base, started_at=days_ago(age + 1))
+    make_batch(fine, base="goat")
+
+    cultures = Culture.objects.for_user(owner).with_stats().order_by("name")
+    hints = [render_to_string("grains/_dairy_hint.html", {"culture": c}) for c in cultures]
+
+    assert "Babushka had 3 non-dairy batches in a row" in hints[0]
+    assert hints[1].strip() == ""
+    assert list(cultures.filter(needs_dairy=True)) == [due]
