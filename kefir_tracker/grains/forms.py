@@ -60,7 +60,7 @@ class CultureForm(forms.ModelForm):
             parent.choices = [("", parent.empty_label)] + [
                 (choice.pk, parent.label_from_instance(choice))
                 for choice in parent.queryset
-                if choice.pk not in family
+                if choice.pk not in family and choice.kind == self.instance.kind
             ]
 
 

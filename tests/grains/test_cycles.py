@@ -81,9 +81,10 @@ def test_the_edit_form_refuses_a_descendant_as_parent_and_changes_nothing(
     assert 'value="Renamed"' in html
 
 
-def test_the_edit_form_does_not_offer_the_culture_itself_or_its_splits(owner_client, owner):
+def test_the_edit_form_offers_neither_the_culture_its_splits_nor_other_kinds(owner_client, owner):
     root, child, _grandchild = make_chain(owner, 2)
     cousin = make_culture(owner, "Cousin", parent=root)
+    make_culture(owner, "Tibicos", kind="water")
 
     response = owner_client.get(reverse("grains:detail", args=[child.pk]))
 
