@@ -65,6 +65,7 @@ class Grains:
     given_to: str = ""
     bases: list = field(default_factory=lambda: [Base.COW])
     pause: tuple = (1.0, 1.8)  # days in the fridge between batches
+    last_bases: list = field(default_factory=list)  # bases of its most recent batches
     weights: list = field(default_factory=list)  # (day, grams)
     record: Culture | None = None
 
@@ -112,8 +113,15 @@ def lineages() -> list[Grains]:
         "Babushka III", Kind.MILK, 210, 16, parent=babushka_2, bases=[Base.COW] * 3 + [Base.GOAT]
     )
     spare = Grains("Dried spare", Kind.MILK, 210, 10, parent=babushka_2, status=Status.DRIED)
+    # Lately only plant milks: the app suggests a dairy batch to refresh them.
     little_b = Grains(
-        "Little B", Kind.MILK, 300, 12, parent=babushka_3, bases=[Base.SOY, Base.COCONUT, Base.SOY]
+        "Little B",
+        Kind.MILK,
+        300,
+        12,
+        parent=babushka_3,
+        bases=[Base.COW] * 3 + [Base.GOAT],
+        last_bases=[Base.SOY, Base.COCONUT, Base.SOY],
     )
     highland = Grains(
         "Highland",
@@ -178,12 +186,15 @@ SCHEDULE = [
 ]
 # Grains set to rest in the fridge (name, from day); the rest of the year they stay as listed.
 RESTING = {
-    "Highland goat": 250,
     "Babushka": 95,
     "Highland": 160,
     "Tibicos": 185,
     "Babushka II": 210,
+    "Highland goat": 250,
+    "Babushka III": 300,
 }
+# Days since resting grains last got fresh milk; Highland goat is overdue (every 7-10 days).
+MILK_CHANGED_DAYS_AGO = {"Highland goat": 12}
 
 
 class DemoYear:
@@ -205,6 +216,9 @@ class DemoYear:
             g = self.grains[name]
             if not self.ferment(g, first, DAYS if last is None else last) and last is None:
                 self.batches.append(self.fermenting_now(g))
+            mine = [b for b in self.batches if b.culture is g.record]
+            for batch, base in zip(mine[-len(g.last_bases) :], g.last_bases, strict=False):
+                batch.base = base
         self.write_batches()
         self.write_weighings()
 
@@ -222,6 +236,11 @@ class DemoYear:
                 status=status,
                 given_to=g.given_to,
                 status_changed_at=self.at(RESTING.get(g.name, g.born)),
+                rest_milk_changed_at=(
+                    self.now - timedelta(days=MILK_CHANGED_DAYS_AGO.get(g.name, 4))
+                    if status == Status.RESTING
+                    else None
+                ),
             )
             g.weights.append((g.born, g.grams))
 
