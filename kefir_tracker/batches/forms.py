@@ -379,7 +379,7 @@ class HistoryFilterForm(forms.Form):
         label="Search notes",
         max_length=100,
         required=False,
-        widget=forms.SearchInput(attrs={"placeholder": "sour, ginger…"}),
+        widget=forms.SearchInput(attrs={"placeholder": "Search notes…"}),
     )
     culture = forms.ModelChoiceField(
         label="Grains", queryset=Culture.objects.none(), required=False, empty_label="All grains"

@@ -98,6 +98,7 @@ def test_a_new_user_logs_strains_tastes_and_finds_a_batch(page, live_server):
     expect(page.locator(".batch-row")).to_have_count(1)
     expect(page.locator(".batch-row")).to_contain_text("★ 4")
     page.get_by_label("Search notes").fill("")
+    page.locator("summary", has_text="Filters").click()
     page.get_by_label("Base").select_option("goat")
     expect(page).to_have_url(re.compile(r"base=goat"))
     expect(page.locator(".batch-row")).to_have_count(11)
@@ -105,7 +106,7 @@ def test_a_new_user_logs_strains_tastes_and_finds_a_batch(page, live_server):
         expect(row).to_contain_text("goat milk")
     assert_no_horizontal_overflow(page)
 
-    page.get_by_role("link", name="Clear").click()
+    page.get_by_role("link", name="Clear filters").click()
     expect(page.locator(".batch-row")).to_have_count(25)
     page.locator(".batch-list .more").scroll_into_view_if_needed()
     expect(page.locator(".batch-row")).to_have_count(33)
