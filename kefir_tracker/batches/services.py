@@ -56,8 +56,7 @@ def start_batch(owner, culture: Culture, **fields) -> Batch:
         )
     if culture.kind == Kind.MILK:
         fields["sugar_g"] = None
-    fields.setdefault("started_at", None)
-    fields["started_at"] = fields["started_at"] or timezone.now()
+    fields["started_at"] = fields.get("started_at") or timezone.now()
     batch = Batch(owner=owner, culture=culture, **fields)
     with transaction.atomic():
         return _save(batch)

@@ -117,6 +117,11 @@ def start(request, culture_pk):
 # ---- History ----
 
 
+def _history_url(query):
+    url = reverse("batches:history")
+    return f"{url}?{query.urlencode()}" if query else url
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def history(request):
@@ -128,10 +133,13 @@ def history(request):
     cursor = form.cleaned_data["cursor"]
     page = keyset_page(batches, cursor)
     context.update(page=page, cursor=cursor)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    if cursor:
+        context["newest_url"] = _history_url(query)
     if page.next_cursor:
-        query = request.GET.copy()
         query["cursor"] = page.next_cursor
-        context["next_url"] = f"{reverse('batches:history')}?{query.urlencode()}"
+        context["next_url"] = _history_url(query)
     template = "batches/history.html"
     if wants_fragment(request):
         template += "#rows" if cursor else "#results"

@@ -76,6 +76,7 @@ def test_it_pages_by_keyset_with_a_real_link_to_older_batches(owner_client, cult
 
     second = owner_client.get(next_url)
     assert rows(second) == [b.pk for b in newest_first[3:6]]
+    assert f'href="{HISTORY}">← Newest batches' in second.content.decode()
     third = owner_client.get(second.context["next_url"])
     assert rows(third) == [b.pk for b in newest_first[6:]]
     assert "next_url" not in third.context

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kefir_tracker.batches.models import Batch
@@ -9,6 +9,7 @@ from kefir_tracker.batches.pagination import Cursor, InvalidCursor, keyset_page
 from tests.factories import make_batch
 
 
+@settings(deadline=None)  # the CPU is shared with other test runs
 @given(
     st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2200, 1, 1)),
     st.integers(min_value=1, max_value=2**62),
