@@ -9,13 +9,14 @@ sends the form back into its own place.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
 from kefir_tracker.batches import services
 from kefir_tracker.batches.forms import (
@@ -117,7 +118,10 @@ def start(request, culture_pk):
 # ---- History ----
 
 
-def _history_url(query):
+def _history_url(**params):
+    """History's address with the filters that are set (empty ones left out)."""
+    query = QueryDict(mutable=True)
+    query.update({key: value for key, value in params.items() if value})
     url = reverse("batches:history")
     return f"{url}?{query.urlencode()}" if query else url
 
@@ -132,18 +136,16 @@ def history(request):
     batches = form.filter(Batch.objects.for_user(request.user).for_list())
     cursor = form.cleaned_data["cursor"]
     page = keyset_page(batches, cursor)
-    context.update(page=page, cursor=cursor)
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    if cursor:
-        context["newest_url"] = _history_url(query)
+    filters = {name: request.GET.get(name, "") for name in form.fields if name != "cursor"}
+    context.update(page=page, cursor=cursor, newest_url=_history_url(**filters))
     if page.next_cursor:
-        query["cursor"] = page.next_cursor
-        context["next_url"] = _history_url(query)
-    template = "batches/history.html"
-    if wants_fragment(request):
-        template += "#rows" if cursor else "#results"
-    return render(request, template, context)
+        context["next_url"] = _history_url(**filters, cursor=page.next_cursor)
+    if not wants_fragment(request):
+        return render(request, "batches/history.html", context)
+    if cursor:
+        return render(request, "batches/history.html#rows", context)
+    # The address bar shows the filters that are set, not every empty field of the form.
+    return push_url(render(request, "batches/history.html#results", context), context["newest_url"])
 
 
 # ---- one batch ----
@@ -156,7 +158,9 @@ def _detail_context(request, batch, bound_form=None):
         if bound_form is not None and isinstance(bound_form, form_class):
             form = bound_form
         forms[form.name] = form
-    return {"batch": batch, "forms": forms}
+    if batch.status == "fermenting":
+        batch.estimate = services.estimate(batch, services.usual_durations(request.user))
+    return {"batch": batch, "forms": forms, "today_key": _today_key()}
 
 
 @require_GET

@@ -48,6 +48,7 @@ def test_a_new_user_logs_strains_tastes_and_finds_a_batch(page, live_server):
     page.get_by_label("Kind").select_option("milk")
     page.get_by_role("button", name="Add grains").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Babushka")
+    assert_no_horizontal_overflow(page)
 
     # Start a batch on Today.
     page.goto(f"{url}/")

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -82,8 +83,10 @@ def test_an_htmx_request_gets_the_batch_without_the_page(owner_client, culture):
 
 
 def test_a_fermenting_batch_offers_strain_and_not_bottling(owner_client, culture):
-    batch = make_batch(culture)
+    batch = make_batch(culture, started_at=timezone.now() - timedelta(hours=20))
     page = owner_client.get(batch.get_absolute_url()).content.decode()
+    ready = timezone.localtime(batch.started_at + timedelta(hours=24))
+    assert re.search(rf"ready ≈\s*<strong>(\w+ )?{ready:%H:%M}</strong>", page)
     assert 'id="strain-form"' in page
     assert 'id="bottle-form"' not in page
     assert 'id="taste-form"' in page

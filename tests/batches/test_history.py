@@ -113,11 +113,12 @@ def test_htmx_scrolling_gets_just_the_next_rows_and_the_next_trigger(
 
 def test_htmx_filtering_gets_the_results_section(owner_client, culture):
     make_batch(culture)
-    response = owner_client.get(HISTORY, {"base": "cow"}, **HTMX)
+    response = owner_client.get(HISTORY, {"q": "", "base": "cow", "status": ""}, **HTMX)
     assert response.status_code == 200
     assert b"<html" not in response.content
     assert response.content.strip().startswith(b'<section id="history-results"')
     assert "HX-Request" in response["Vary"]
+    assert response["HX-Push-Url"] == f"{HISTORY}?base=cow"  # empty fields left out
 
 
 def test_the_filter_form_pushes_its_query_into_the_address_bar(owner_client):
