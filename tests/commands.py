@@ -8,12 +8,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Settings the test run itself may have set, which the child must not inherit.
+NOT_INHERITED = {
+    "DATABASE_URL",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "TIME_ZONE",
+    "HTTPS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
 def manage(tmp_path, *args, **env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TIME_ZONE"}
-    }
+    environment = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     environment.update({"DATA_DIR": str(tmp_path / "data"), **env})
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
