@@ -180,11 +180,13 @@ def fermenting_with_estimates(owner) -> list[Batch]:
 
 
 def active_cultures_with_last_batch(owner) -> list[Culture]:
-    """Active cultures, each with ``.last_batch`` (None before the first). Two queries."""
+    """Active cultures, each with ``.last_batch`` (None before the first) and the
+    dairy-rotation figures (``needs_dairy``). Two queries."""
     last = Batch.objects.filter(culture=OuterRef("pk")).order_by("-started_at", "-pk")
     cultures = list(
         Culture.objects.for_user(owner)
         .active()
+        .with_dairy_rotation()
         .annotate(last_batch_id=Subquery(last.values("pk")[:1]))
     )
     ids = [culture.last_batch_id for culture in cultures if culture.last_batch_id]

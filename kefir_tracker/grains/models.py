@@ -60,7 +60,7 @@ class CultureQuerySet(TreeQuerySet):
         batch (``strained_g``, ``strained_at``), ``non_dairy_streak`` (batches
         in a row, newest first, in a non-dairy base) and ``needs_dairy``.
         """
-        from kefir_tracker.batches.models import DAIRY_BASES, Batch
+        from kefir_tracker.batches.models import Batch
 
         batches = Batch.objects.filter(culture=OuterRef("pk")).order_by()
         per_culture = batches.values("culture")
@@ -68,11 +68,7 @@ class CultureQuerySet(TreeQuerySet):
         strained = batches.filter(strained_at__isnull=False, grains_out_g__isnull=False).order_by(
             "-strained_at", "-id"
         )
-        dairy_later = Batch.objects.filter(
-            culture=OuterRef("culture"), base__in=DAIRY_BASES, started_at__gt=OuterRef("started_at")
-        )
-        non_dairy_run = batches.exclude(base__in=DAIRY_BASES).exclude(models.Exists(dairy_later))
-        return self.annotate(
+        return self.with_dairy_rotation().annotate(
             reuse_count=Coalesce(Subquery(per_culture.annotate(n=Count("pk")).values("n")), 0),
             volume_ml_total=Coalesce(
                 Subquery(per_culture.annotate(v=Sum("volume_ml")).values("v")),
@@ -84,6 +80,19 @@ class CultureQuerySet(TreeQuerySet):
             weighed_on=Subquery(weighings.values("weighed_on")[:1]),
             strained_g=Subquery(strained.values("grains_out_g")[:1]),
             strained_at=Subquery(strained.values("strained_at")[:1]),
+        )
+
+    def with_dairy_rotation(self):
+        """Adds ``non_dairy_streak`` (the latest batches in a row in a plant milk) and
+        ``needs_dairy`` (milk grains that should go back to cow or goat milk)."""
+        from kefir_tracker.batches.models import DAIRY_BASES, Batch
+
+        batches = Batch.objects.filter(culture=OuterRef("pk")).order_by()
+        dairy_later = Batch.objects.filter(
+            culture=OuterRef("culture"), base__in=DAIRY_BASES, started_at__gt=OuterRef("started_at")
+        )
+        non_dairy_run = batches.exclude(base__in=DAIRY_BASES).exclude(models.Exists(dairy_later))
+        return self.annotate(
             non_dairy_streak=Coalesce(
                 Subquery(non_dairy_run.values("culture").annotate(n=Count("pk")).values("n")),
                 0,

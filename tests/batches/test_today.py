@@ -130,3 +130,27 @@ def test_only_active_grains_get_a_start_form(owner_client, owner, culture):
 def test_with_no_grains_it_points_to_adding_some(owner_client):
     page = owner_client.get(TODAY).content.decode()
     assert reverse("grains:create") in page
+
+
+def test_milk_grains_after_three_plant_milk_batches_are_due_a_dairy_batch(owner_client, culture):
+    for hours_ago, base in [(90, "cow"), (70, "soy"), (50, "coconut"), (30, "soy")]:
+        started = timezone.now() - timedelta(hours=hours_ago)
+        make_batch(
+            culture, base=base, started_at=started, strained_at=started + timedelta(hours=18)
+        )
+
+    response = owner_client.get(reverse("batches:today"))
+
+    assert "had 3 non-dairy batches in a row" in response.text
+
+
+def test_one_dairy_batch_among_the_last_three_is_enough(owner_client, culture):
+    for hours_ago, base in [(70, "soy"), (50, "goat"), (30, "soy")]:
+        started = timezone.now() - timedelta(hours=hours_ago)
+        make_batch(
+            culture, base=base, started_at=started, strained_at=started + timedelta(hours=18)
+        )
+
+    response = owner_client.get(reverse("batches:today"))
+
+    assert "non-dairy batches in a row" not in response.text
