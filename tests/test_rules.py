@@ -249,3 +249,16 @@ def test_deleting_an_account_takes_its_whole_history_with_it(culture):
 
     assert list(Culture.objects.all()) == [other]
     assert not Batch.objects.exists()
+
+
+def test_a_batch_cannot_use_someone_elses_grains(owner, other_user):
+    theirs = make_culture(other_user, "Not mine")
+    batch = Batch(
+        owner=owner, culture=theirs, base=Base.COW, volume_ml=500, grains_in_g=25, started_at=NOW
+    )
+
+    with pytest.raises(ValidationError) as refusal:
+        batch.full_clean()
+
+    assert "These grains belong to someone else" in " ".join(refusal.value.message_dict["culture"])
+    assert not Batch.objects.exists()

@@ -246,6 +246,8 @@ class Batch(models.Model):
 
     def clean(self):
         super().clean()
+        if self.culture_id and self.owner_id and self.culture.owner_id != self.owner_id:
+            raise ValidationError({"culture": "These grains belong to someone else."})
         if self.culture_id is not None and self.base:
             kind = Base(self.base).kind
             if self.culture.kind != kind:
