@@ -63,6 +63,15 @@ class CultureForm(forms.ModelForm):
                 if choice.pk not in family and choice.kind == self.instance.kind
             ]
 
+    def clean_name(self):
+        # The unique-per-owner constraint involves the owner, which is not a form
+        # field, so ModelForm's own constraint check skips it: say it here.
+        name = self.cleaned_data["name"].strip()
+        taken = Culture.objects.for_user(self.instance.owner).filter(name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise ValidationError("You already have grains with this name.")
+        return name
+
 
 class CultureEditForm(CultureForm):
     """Rename, move in the family tree or add notes; the kind stays (batches depend on it)."""
