@@ -11,6 +11,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidO
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -401,7 +402,16 @@ class HistoryFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["culture"].queryset = Culture.objects.for_user(user)
+        culture = self.fields["culture"]
+        culture.queryset = Culture.objects.for_user(user)
+        # The list offers only grains that made a batch (the others would show
+        # nothing), plus the one asked for; any of the user's grains is accepted.
+        asked = str(self.data.get("culture", ""))
+        offered = culture.queryset.filter(
+            Q(Exists(Batch.objects.filter(culture=OuterRef("pk"))))
+            | Q(pk=int(asked) if asked.isdigit() and len(asked) < 19 else None)
+        )
+        culture.choices = lambda: [("", culture.empty_label), *offered.values_list("pk", "name")]
 
     def clean_cursor(self):
         token = self.cleaned_data["cursor"]
