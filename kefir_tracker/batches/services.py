@@ -196,6 +196,15 @@ def active_cultures_with_last_batch(owner) -> list[Culture]:
     return cultures
 
 
+def startable_cultures(owner):
+    """The grains that may start a batch: active or resting."""
+    return Culture.objects.for_user(owner).filter(status__in=STARTABLE)
+
+
+def last_batch(culture: Culture) -> Batch | None:
+    return culture.batches.order_by("-started_at", "-pk").first()
+
+
 def next_batch_initial(culture: Culture, last_batch: Batch | None) -> dict:
     """A start form's values for the usual batch: the last one again.
 

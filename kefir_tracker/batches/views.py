@@ -9,7 +9,7 @@ sends the form back into its own place.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -59,16 +59,24 @@ def _next_url(request, default):
 # ---- Today ----
 
 
-def _today_context(request, bound_form=None):
+def _start_form(request, culture):
+    initial = services.next_batch_initial(culture, getattr(culture, "last_batch", None))
+    return StartBatchForm(culture=culture, user=request.user, initial=initial)
+
+
+def _today_context(request, bound_form=None, open_culture=None):
+    """Today's cards. Only the start form asked for (``open_culture``, or one sent back
+    with errors) is rendered; the others load when their card is opened."""
     cultures = services.active_cultures_with_last_batch(request.user)
-    if bound_form is not None and bound_form.culture not in cultures:
-        cultures.append(bound_form.culture)
+    for extra in (bound_form and bound_form.culture, open_culture):
+        if extra is not None and extra not in cultures:
+            cultures.append(extra)
     for culture in cultures:
+        culture.start_form = None
         if bound_form is not None and culture == bound_form.culture:
             culture.start_form = bound_form
-        else:
-            initial = services.next_batch_initial(culture, getattr(culture, "last_batch", None))
-            culture.start_form = StartBatchForm(culture=culture, user=request.user, initial=initial)
+        elif culture == open_culture:
+            culture.start_form = _start_form(request, culture)
     return {
         "fermenting": services.fermenting_with_estimates(request.user),
         "cultures": cultures,
@@ -91,8 +99,19 @@ def _today_card(request, batch, strain_form=None):
 @require_GET
 @vary_on_headers("HX-Request")
 def today(request):
+    """Today; ``?start=<grains>`` opens that start form (htmx: the form alone)."""
+    asked = request.GET.get("start", "")
+    culture = None
+    if asked:
+        if not asked.isdigit():
+            raise Http404("No such grains.")
+        culture = get_object_or_404(services.startable_cultures(request.user), pk=asked)
+        culture.last_batch = services.last_batch(culture)
+        if wants_fragment(request):
+            form = _start_form(request, culture)
+            return render(request, "batches/today.html#start-form", {"form": form})
     template = "batches/today.html#today-body" if wants_fragment(request) else "batches/today.html"
-    return render(request, template, _today_context(request))
+    return render(request, template, _today_context(request, open_culture=culture))
 
 
 @require_POST

@@ -10,6 +10,10 @@ from tests.factories import make_batch, make_culture
 TODAY = reverse("batches:today")
 
 
+def start_url(culture):
+    return f"{TODAY}?start={culture.pk}"
+
+
 def test_it_requires_sign_in(client, db):
     response = client.get(TODAY)
     assert response.status_code == 302
@@ -97,14 +101,14 @@ def test_the_start_form_is_filled_in_from_the_cultures_last_batch(owner_client, 
         started_at=timezone.now() - timedelta(days=1),
         strained_at=timezone.now() - timedelta(hours=2),
     )
-    page = owner_client.get(TODAY).content.decode()
+    page = owner_client.get(start_url(culture)).content.decode()
     assert '<option value="goat" selected>' in page
     assert 'name="volume_ml" value="750"' in page
     assert 'name="grains_in_g" value="28.5"' in page  # what came out goes back in
 
 
 def test_milk_grains_are_offered_the_four_milks_and_no_sugar(owner_client, culture):
-    page = owner_client.get(TODAY).content.decode()
+    page = owner_client.get(start_url(culture)).content.decode()
     form = page[page.index(f'id="start-{culture.pk}"') :]
     for milk in ("cow", "goat", "soy", "coconut"):
         assert f'<option value="{milk}"' in form
@@ -113,18 +117,60 @@ def test_milk_grains_are_offered_the_four_milks_and_no_sugar(owner_client, cultu
 
 
 def test_water_grains_are_offered_sugar_water_and_asked_for_sugar(owner_client, water):
-    page = owner_client.get(TODAY).content.decode()
+    page = owner_client.get(start_url(water)).content.decode()
     form = page[page.index(f'id="start-{water.pk}"') :]
     assert '<option value="water" selected>' in form
     assert '<option value="cow"' not in form
     assert 'name="sugar_g"' in form
 
 
-def test_only_active_grains_get_a_start_form(owner_client, owner, culture):
+def test_only_active_grains_get_a_start_card(owner_client, owner, culture):
     resting = make_culture(owner, "Sleeping", status="resting")
     page = owner_client.get(TODAY).content.decode()
-    assert f'id="start-{culture.pk}"' in page
-    assert f'id="start-{resting.pk}"' not in page
+    assert f'id="culture-{culture.pk}"' in page
+    assert f'id="culture-{resting.pk}"' not in page
+
+
+def test_start_forms_are_not_on_the_page_but_linked_from_each_card(owner_client, culture):
+    page = owner_client.get(TODAY).content.decode()
+    assert f'id="start-{culture.pk}"' not in page
+    assert f'href="{TODAY}?start={culture.pk}#culture-{culture.pk}"' in page
+    assert f'hx-get="{TODAY}?start={culture.pk}"' in page
+
+
+def test_the_link_opens_today_with_that_start_form_open(owner_client, owner, culture):
+    other = make_culture(owner, "Tibicos", kind="water")
+    response = owner_client.get(start_url(culture))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<html" in page
+    assert f'<form id="start-{culture.pk}"' in page
+    assert f'id="start-{other.pk}"' not in page
+    card = page[page.index(f'id="culture-{culture.pk}"') :]
+    assert card.index("<details open>") < card.index(f'id="start-{culture.pk}"')
+
+
+def test_with_htmx_the_link_fetches_only_the_form(owner_client, culture):
+    response = owner_client.get(start_url(culture), **HTMX)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<html" not in page
+    assert page.strip().startswith(f'<form id="start-{culture.pk}"')
+
+
+def test_resting_grains_can_open_a_start_form_too(owner_client, owner):
+    resting = make_culture(owner, "Sleeping", status="resting")
+    page = owner_client.get(start_url(resting)).content.decode()
+    assert f'<form id="start-{resting.pk}"' in page
+
+
+def test_start_forms_of_unknown_retired_or_others_grains_are_not_found(
+    owner_client, owner, other_user
+):
+    retired = make_culture(owner, "Old", status="retired")
+    theirs = make_culture(other_user, "Theirs")
+    for asked in [retired.pk, theirs.pk, 999999, "x1", "-1"]:
+        assert owner_client.get(f"{TODAY}?start={asked}").status_code == 404, asked
 
 
 def test_with_no_grains_it_points_to_adding_some(owner_client):
