@@ -187,6 +187,12 @@ class Batch(models.Model):
         indexes = [
             models.Index(fields=["owner", "-started_at", "-id"], name="batch_history"),
             models.Index(fields=["culture", "-started_at", "-id"], name="batch_culture_history"),
+            # Today's "fermenting now": a handful of rows among years of strained ones.
+            models.Index(
+                fields=["owner", "started_at"],
+                condition=Q(strained_at__isnull=True, discarded=False),
+                name="batch_fermenting",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
