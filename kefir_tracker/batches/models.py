@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,6 +15,19 @@ from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
 MAX_VOLUME_ML = 20_000
 MAX_SUGAR_G = 2000
 MIN_ROOM_C, MAX_ROOM_C = -10, 50
+# A time outside these years is a typo; year 1 or 9999 would also overflow when
+# shown in a time zone far from UTC (a 500 on every page listing the batch).
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+IMPLAUSIBLE_TIME = "Check the year: times from 2000 to 2099 only."
+
+
+def implausible_times(obj, names) -> dict:
+    """{field: message} for each of ``names`` set to a time outside EARLIEST..LATEST."""
+    return {
+        name: IMPLAUSIBLE_TIME
+        for name in names
+        if getattr(obj, name) is not None and not EARLIEST <= getattr(obj, name) < LATEST
+    }
 
 
 class Base(models.TextChoices):
@@ -275,7 +289,9 @@ class Batch(models.Model):
 
     def _check_timeline(self):
         """The time-order constraints, with their messages, told next to the field that breaks them."""
-        errors = {}
+        errors = implausible_times(self, ["started_at", "strained_at", "bottled_at", "finished_at"])
+        if errors:
+            raise ValidationError(errors)
         if self.strained_at and self.started_at and self.strained_at < self.started_at:
             errors["strained_at"] = "Strained time cannot be before the start."
         if self.bottled_at and (not self.strained_at or self.bottled_at < self.strained_at):
@@ -393,5 +409,7 @@ class TastingNote(models.Model):
 
     def clean(self):
         super().clean()
+        if errors := implausible_times(self, ["tasted_at"]):
+            raise ValidationError(errors)
         if self.batch_id and self.tasted_at and self.tasted_at < self.batch.started_at:
             raise ValidationError({"tasted_at": "It cannot be tasted before it was started."})

@@ -1,12 +1,24 @@
+from datetime import date
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Status, Weighing
 from kefir_tracker.grains.services import Portion
 
 SPLIT_ROWS = 4
+EARLIEST_DATE = date(1900, 1, 1)
+
+
+def past_date(value):
+    """A day that has been: not in the future (the user's today), not before 1900."""
+    if value > timezone.localdate():
+        raise ValidationError("That date is in the future.")
+    if value < EARLIEST_DATE:
+        raise ValidationError("That is before 1900: check the year.")
+    return value
 
 
 def grams_field(label, **kwargs):
@@ -72,6 +84,9 @@ class CultureForm(forms.ModelForm):
             raise ValidationError("You already have grains with this name.")
         return name
 
+    def clean_acquired_on(self):
+        return past_date(self.cleaned_data["acquired_on"])
+
 
 class CultureEditForm(CultureForm):
     """Rename, move in the family tree or add notes; the kind stays (batches depend on it)."""
@@ -89,6 +104,9 @@ class WeighForm(forms.ModelForm):
             "weighed_on": forms.DateInput(attrs={"type": "date"}),
         }
         labels = {"grams": "Weight (g)", "weighed_on": "Weighed on"}
+
+    def clean_weighed_on(self):
+        return past_date(self.cleaned_data["weighed_on"])
 
 
 class SplitForm(forms.Form):
