@@ -133,6 +133,8 @@ def parse_file(raw: bytes, filename: str) -> dict:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ImportRefused([f"{filename}: not a text file (expected UTF-8 JSON)."]) from None
+    except RecursionError:
+        raise ImportRefused([f"{filename}: nested too deeply to be an export."]) from None
     except json.JSONDecodeError as error:
         raise ImportRefused(
             [
@@ -210,11 +212,15 @@ class _Importer:
         if unknown:
             self.problem(where, f"unknown field(s) {', '.join(sorted(unknown))}")
             return
+        for key in ("ref", link):
+            if not isinstance(record.get(key), int | str | None):
+                self.problem(f"{where}, field “{key}”", "should be a number")
+                return
         obj = model()
         for name, value in record.items():
             if name in fields:
                 try:
-                    setattr(obj, name, fields[name].to_python(value))
+                    setattr(obj, name, self.value(fields[name], value))
                 except ValidationError as error:
                     self.problem(f"{where}, field “{name}”", " ".join(error.messages))
                     return
@@ -249,6 +255,18 @@ class _Importer:
         self.added[section] += 1
         if "ref" in record:
             self.created[section][record["ref"]] = obj
+
+    @staticmethod
+    def value(field, raw):
+        """``raw`` from the file as the field's Python value, or a ValidationError saying why not."""
+        if raw is None and not field.null:
+            raise ValidationError("cannot be null")
+        if isinstance(raw, list | dict):
+            raise ValidationError(f"should be a single value, not a {type(raw).__name__}")
+        try:
+            return field.to_python(raw)
+        except (TypeError, ValueError):
+            raise ValidationError(f"{raw!r:.40} is not a valid value") from None
 
     def find_duplicate(self, section, obj):
         if section == "cultures":

@@ -23,7 +23,7 @@ def attachment(response, request, extension):
 
 @require_http_methods(["GET", "POST"])
 def your_data(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     problems = []
     if form.is_valid():
         upload = form.cleaned_data["file"]

@@ -268,7 +268,7 @@ class Batch(models.Model):
         super().clean()
         if self.culture_id and self.owner_id and self.culture.owner_id != self.owner_id:
             raise ValidationError({"culture": "These grains belong to someone else."})
-        if self.culture_id is not None and self.base:
+        if self.culture_id is not None and self.base in Base.values:
             kind = Base(self.base).kind
             if self.culture.kind != kind:
                 raise ValidationError(
