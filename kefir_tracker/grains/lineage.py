@@ -1,4 +1,4 @@
-"""Lineage views built from one recursive query's rows (already in depth-first order)."""
+"""Lineage views: a culture in its family (bounded), and the forest of every lineage."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,7 +9,8 @@ from django.utils import timezone
 from kefir_tracker.grains.models import Culture
 
 MAX_INDENT = 6  # deeper splits stay at this indent; their generation number tells the rest
-ANCESTORS_SHOWN = 3  # the root and the nearest ancestors; the rest fold away
+ANCESTORS_SHOWN = 3  # the root and the nearest ancestors; the rest are counted, not listed
+DESCENDANTS_SHOWN = 40  # the first splits below, depth first; the rest are counted
 
 
 @dataclass
@@ -20,46 +21,71 @@ class Node:
 
 @dataclass
 class Family:
-    """A culture in its family: the chain of ancestors above, the tree of splits below."""
+    """A culture in its family, cut to what a page can show: the first known grains
+    and the nearest ancestors above, the first splits below, and counts of the rest
+    (the lineage overview lists them all)."""
 
     culture: Culture
-    ancestors: list[Culture]
+    root: Culture | None
+    near_ancestors: list[Culture]
+    folded_generations: int
     descendants: list[Node]
+    more_descendants: int
     now: datetime = field(default_factory=timezone.now)
 
     @property
-    def root(self) -> Culture | None:
-        return self.ancestors[0] if self.ancestors else None
-
-    @property
-    def folded_ancestors(self) -> list[Culture]:
-        """Ancestors between the root and the nearest few, shown only on request."""
-        if len(self.ancestors) <= ANCESTORS_SHOWN + 1:
-            return []
-        return self.ancestors[1 : -ANCESTORS_SHOWN + 1]
-
-    @property
-    def near_ancestors(self) -> list[Culture]:
-        if len(self.ancestors) <= ANCESTORS_SHOWN + 1:
-            return self.ancestors[1:]
-        return self.ancestors[-ANCESTORS_SHOWN + 1 :]
+    def parent(self) -> Culture | None:
+        return self.near_ancestors[-1] if self.near_ancestors else self.root
 
     @property
     def has_children(self) -> bool:
         return bool(self.descendants)
 
 
-def family_view(family: list[Culture], node: Culture) -> Family:
-    """Split the depth-first rows of ancestors, the culture and its descendants."""
-    position = next(i for i, culture in enumerate(family) if culture.pk == node.pk)
-    culture = family[position]
+def _depth_first(rows, top) -> list[tuple[int, int]]:
+    """(pk, levels below ``top``) of ``rows`` (pk, parent pk, name), siblings by name."""
+    children: dict[int, list[tuple[str, int]]] = {}
+    for pk, parent_pk, name in rows:
+        children.setdefault(parent_pk, []).append((name, pk))
+    order, stack = [], [(pk, 1) for _, pk in sorted(children.get(top, []), reverse=True)]
+    while stack:
+        pk, level = stack.pop()
+        order.append((pk, level))
+        stack.extend((child, level + 1) for _, child in sorted(children.get(pk, []), reverse=True))
+    return order
+
+
+def family_of(owner, pk) -> Family:
+    """The family of ``owner``'s culture ``pk``; raises Culture.DoesNotExist for others.
+
+    Three queries at any depth or width: the chain of ancestors, the ids of
+    every split below, and the figures of the cultures shown.
+    """
+    chain = Culture.objects.ancestry(owner.pk, pk)  # pk first, the first known grains last
+    if not chain:
+        raise Culture.DoesNotExist
+    generation = len(chain) - 1
+    ancestors = chain[:0:-1]  # root first
+    if len(ancestors) > ANCESTORS_SHOWN + 1:
+        near = ancestors[-ANCESTORS_SHOWN + 1 :]
+    else:
+        near = ancestors[1:]
+    below = _depth_first(Culture.objects.descendant_rows(owner.pk, pk), pk)
+    shown = below[:DESCENDANTS_SHOWN]
+
+    depths = {a: ancestors.index(a) for a in [*ancestors[:1], *near]}  # the root is generation 0
+    depths[pk] = generation
+    depths.update({child: generation + level for child, level in shown})
+    cultures = Culture.objects.for_user(owner).with_stats().in_bulk(list(depths))
+    for culture_pk, culture in cultures.items():
+        culture.tree_depth = depths[culture_pk]
     return Family(
-        culture=culture,
-        ancestors=family[:position],
-        descendants=[
-            Node(c, min(c.tree_depth - culture.tree_depth, MAX_INDENT))
-            for c in family[position + 1 :]
-        ],
+        culture=cultures[pk],
+        root=cultures[ancestors[0]] if ancestors else None,
+        near_ancestors=[cultures[a] for a in near],
+        folded_generations=max(len(ancestors) - 1 - len(near), 0),
+        descendants=[Node(cultures[c], min(level, MAX_INDENT)) for c, level in shown],
+        more_descendants=len(below) - len(shown),
     )
 
 

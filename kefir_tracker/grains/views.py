@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +18,7 @@ from kefir_tracker.grains.forms import (
     StatusForm,
     WeighForm,
 )
-from kefir_tracker.grains.lineage import family_view, forest
+from kefir_tracker.grains.lineage import family_of, forest
 from kefir_tracker.grains.models import Culture, Status, Weighing
 
 STATUS_ORDER = Case(
@@ -26,6 +26,7 @@ STATUS_ORDER = Case(
     output_field=IntegerField(),
 )
 ACTION_FORMS = ("weigh_form", "split_form", "give_form", "edit_form")
+LAZY_FORMS = {"split": "split_form", "edit": "edit_form"}
 
 
 def culture_list(request):
@@ -51,9 +52,28 @@ def culture_create(request):
     return render(request, "grains/create.html", {"form": form})
 
 
+def _lazy_form(name, culture, user):
+    """The split or edit form, rendered only when asked for: the edit form's list
+    of parents can be as long as all one's grains."""
+    if name == "split_form":
+        return SplitForm(culture=culture)
+    return CultureEditForm(instance=culture, owner=user)
+
+
 def culture_detail(request, pk):
-    """The culture page; ``?cursor=`` pages through its batches (htmx: only the rows)."""
+    """The culture page; ``?cursor=`` pages through its batches (htmx: only the rows);
+    ``?form=split`` or ``edit`` opens that form (htmx: the form alone)."""
     cursor = request.GET.get("cursor") or None
+    form = request.GET.get("form", "")
+    if form:
+        name = LAZY_FORMS.get(form)
+        if name is None:
+            raise Http404("No such form.")
+        if request.htmx:
+            culture = get_object_or_404(Culture.objects.for_user(request.user).with_stats(), pk=pk)
+            context = {"culture": culture, name: _lazy_form(name, culture, request.user)}
+            return render(request, f"grains/detail.html#{form}-form", context)
+        return _culture_page(request, pk, cursor=cursor, open_lazy=name)
     if request.htmx and cursor:
         culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
         context = {"culture": culture, **_batch_page(request.user, culture, cursor)}
@@ -72,15 +92,12 @@ def _batch_page(user, culture, cursor):
     return {"page": page, "cursor": cursor, "next_url": next_url}
 
 
-def _culture_page(request, pk, *, cursor=None, done="", done_level=None, **forms):
+def _culture_page(request, pk, *, cursor=None, done="", done_level=None, open_lazy="", **forms):
     """The culture page, or for htmx only its panel (everything above the batches)."""
-    node = get_object_or_404(Culture.objects.with_lineage(request.user), pk=pk)
-    family = list(
-        Culture.objects.with_lineage(request.user)
-        .with_stats()
-        .filter(Q(pk__in=node.tree_path) | Q(tree_path__contains=node.pk))
-    )
-    lineage = family_view(family, node)
+    try:
+        lineage = family_of(request.user, pk)
+    except Culture.DoesNotExist:
+        raise Http404("No such grains.") from None
     culture = lineage.culture
     since = (lineage.now - WINDOW).date()
     chart = weight_chart(
@@ -97,12 +114,14 @@ def _culture_page(request, pk, *, cursor=None, done="", done_level=None, **forms
         "done_is_error": done_level == messages.ERROR,
         "status_actions": _status_actions(culture),
         "weigh_form": forms.get("weigh_form") or WeighForm(),
-        "split_form": forms.get("split_form") or SplitForm(culture=culture),
         "give_form": forms.get("give_form") or GiveAwayForm(),
-        "edit_form": forms.get("edit_form")
-        or CultureEditForm(instance=culture, owner=request.user),
-        "open_form": next((name for name in ACTION_FORMS if name in forms), ""),
+        "open_form": open_lazy or next((name for name in ACTION_FORMS if name in forms), ""),
     }
+    for name in LAZY_FORMS.values():
+        if name in forms:
+            context[name] = forms[name]
+        elif name == open_lazy:
+            context[name] = _lazy_form(name, culture, request.user)
     if request.htmx:
         return render(request, "grains/detail.html#panel", context)
     context.update(_batch_page(request.user, culture, cursor))
@@ -151,7 +170,7 @@ def culture_weigh(request, pk):
 
 @require_POST
 def culture_split(request, pk):
-    culture = get_object_or_404(Culture.objects.with_lineage(request.user).with_stats(), pk=pk)
+    culture = get_object_or_404(Culture.objects.for_user(request.user).with_stats(), pk=pk)
     form = SplitForm(request.POST, culture=culture)
     if not form.is_valid():
         return _culture_page(request, pk, split_form=form)

@@ -86,7 +86,7 @@ def test_the_edit_form_offers_neither_the_culture_its_splits_nor_other_kinds(own
     cousin = make_culture(owner, "Cousin", parent=root)
     make_culture(owner, "Tibicos", kind="water")
 
-    response = owner_client.get(reverse("grains:detail", args=[child.pk]))
+    response = owner_client.get(reverse("grains:detail", args=[child.pk]) + "?form=edit")
 
     options = response.context["edit_form"].fields["parent"].choices
     offered = {label.strip("- ") for value, label in options if value}

@@ -50,7 +50,8 @@ def test_culture_pages_deep_wide_or_alone_take_the_same_queries(
     assert deep_count == wide_count == alone_count
     assert f"gen {SIZE}" in deep_html
     assert f"{SIZE - 3} more generations" in deep_html
-    assert "Split 299" in wide_html
+    assert "Split 0</a>" in wide_html
+    assert f"{SIZE - 40} more splits below" in wide_html
 
 
 def test_the_grains_list_and_lineage_overview_take_fixed_queries(

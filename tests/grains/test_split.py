@@ -111,7 +111,7 @@ def test_split_with_a_missing_weight_comes_back_in_place_with_what_was_typed(own
     assert "<html" not in html
     assert "How many grams go to them?" in html
     assert 'value="Right jar"' in html
-    assert '<details class="card action" open>' in html
+    assert '<details class="card action" id="split-action" open>' in html
 
 
 def test_split_with_too_many_grams_is_refused_on_a_full_page_for_a_plain_post(owner_client, owner):
