@@ -1,0 +1,217 @@
+"""Eight people's phones at once against the real server on a SQLite file.
+
+gunicorn (three workers, DEBUG off) serves a fresh, migrated SQLite database of
+its own; eight clients sign in through the sign-in form, each with its own
+cookies, and each starts and strains 25 batches through the HTML forms, the
+way a phone without JavaScript would (post, then follow the redirect). Every
+one of the 200 batches must be stored and strained, no answer may be an error,
+and "database is locked" must appear nowhere. The figures are printed (run
+with -s to see them).
+"""
+
+import http.client
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+
+from tests.commands import NOT_INHERITED, ROOT, manage
+
+pytestmark = pytest.mark.slow
+
+CLIENTS, BATCHES_EACH, WORKERS = 8, 25, 3
+DEADLINE_S = 300  # for the whole run; every loop below is bounded by count and by this
+USERNAME, PASSWORD = "household", "a-long-kitchen-password-2026"
+ROW_ID = re.compile(rb'id="row-(\d+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Phone:
+    """One client: its own connection and cookies; records every answer it got."""
+
+    def __init__(self, port, deadline):
+        self.port, self.deadline = port, deadline
+        self.cookies: dict[str, str] = {}
+        self.answers: list[tuple[str, str, int]] = []
+        self.locked: list[str] = []
+
+    def request(self, method, path, fields=None):
+        if time.monotonic() > self.deadline:
+            raise TimeoutError("the load test ran out of time")
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if fields is not None:
+            fields = {**fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+            body = urllib.parse.urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            content = response.read()
+        finally:
+            conn.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        self.answers.append((method, path, response.status))
+        if b"database is locked" in content:
+            self.locked.append(f"{method} {path}")
+        return response.status, response.getheader("Location"), content
+
+    def post_and_follow(self, path, fields):
+        """Post/redirect/get, as a browser does; the status of the post."""
+        status, location, content = self.request("POST", path, fields)
+        if status in (301, 302, 303) and location:
+            self.request("GET", location)
+        return status, content
+
+    def sign_in(self):
+        self.request("GET", "/account/sign-in/")
+        status, _ = self.post_and_follow(
+            "/account/sign-in/", {"username": USERNAME, "password": PASSWORD}
+        )
+        assert status == 302, f"sign-in answered {status}"
+
+    def start_and_strain(self, number, culture_pk, batches):
+        token = f"[c{number}-b{batches}]"
+        start = f"/batches/start/{culture_pk}/"
+        fields = {"base": "cow", "volume_ml": "500", "grains_in_g": "25", "notes": token}
+        status, _ = self.post_and_follow(start, fields)
+        if status != 302:
+            return None
+        _, _, page = self.request("GET", "/history/?" + urllib.parse.urlencode({"q": token}))
+        found = ROW_ID.findall(page)
+        if len(found) != 1:
+            return None
+        pk = int(found[0])
+        status, _ = self.post_and_follow(f"/batches/{pk}/strain/", {})
+        return pk if status == 302 else None
+
+
+def run_phone(phone, number, culture_pk, results):
+    try:
+        phone.sign_in()
+        results[number] = [
+            phone.start_and_strain(number, culture_pk, n) for n in range(BATCHES_EACH)
+        ]
+    except Exception as error:  # reported by the test, with the client's number
+        results[number] = error
+
+
+@pytest.fixture
+def server(tmp_path):
+    """gunicorn on a migrated SQLite file with one user and their grains; yields (port, log)."""
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": "concurrency-test-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'load.sqlite3'}",
+        "LOG_LEVEL": "WARNING",
+    }
+    for args in (("migrate", "-v0"), ("collectstatic", "--no-input", "-v0")):
+        result = manage(tmp_path, *args, **env)
+        assert result.returncode == 0, result.stderr
+    code = (
+        "from kefir_tracker.accounts.models import User;"
+        "from kefir_tracker.grains.models import Culture;"
+        f"user = User.objects.create_user({USERNAME!r}, password={PASSWORD!r});"
+        "print(Culture.objects.create(owner=user, name='Babushka').pk)"
+    )
+    result = manage(tmp_path, "shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    culture_pk = int(result.stdout.split()[-1])
+
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    environment.update({"DATA_DIR": str(tmp_path / "data"), **env})
+    log = tmp_path / "gunicorn.log"
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [gunicorn, "kefir_tracker.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=environment,
+            stdout=stderr,
+            stderr=stderr,
+        )
+    try:
+        wait_until_serving(port, process, log)
+        yield port, culture_pk, log, tmp_path / "load.sqlite3"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_until_serving(port, process, log, limit_s=60):
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"gunicorn stopped:\n{log.read_text()}"
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"gunicorn did not answer within {limit_s} s:\n{log.read_text()}")
+
+
+def stored_figures(database):
+    with sqlite3.connect(database) as connection:
+        return connection.execute(
+            "SELECT COUNT(*), COUNT(strained_at) FROM batches_batch"
+        ).fetchone()
+
+
+def test_eight_clients_start_and_strain_200_batches_at_once(server):
+    port, culture_pk, log, database = server
+    deadline = time.monotonic() + DEADLINE_S
+    phones = [Phone(port, deadline) for _ in range(CLIENTS)]
+    results: dict[int, object] = {}
+    threads = [
+        threading.Thread(target=run_phone, args=(phone, n, culture_pk, results))
+        for n, phone in enumerate(phones)
+    ]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(1, deadline - time.monotonic()))
+    wall = time.monotonic() - began
+
+    answers = [answer for phone in phones for answer in phone.answers]
+    errors = [answer for answer in answers if answer[2] >= 400]
+    locked = [where for phone in phones for where in phone.locked]
+    stored, strained = stored_figures(database)
+    server_log = log.read_text()
+    print(
+        f"\nconcurrency: {CLIENTS} clients x {BATCHES_EACH} batches = {CLIENTS * BATCHES_EACH} "
+        f"sent; {stored} stored, {strained} strained; {len(answers)} requests, "
+        f"{len(errors)} errors (status >= 400); {len(locked)} 'database is locked'; "
+        f"{wall:.1f} s wall, {len(answers) / wall:.0f} requests/s, {WORKERS} gunicorn workers"
+    )
+
+    assert not any(thread.is_alive() for thread in threads), "a client did not finish in time"
+    failed = {n: result for n, result in results.items() if isinstance(result, Exception)}
+    assert not failed, failed
+    assert errors == []
+    assert locked == []
+    assert "database is locked" not in server_log
+    assert "Traceback" not in server_log, server_log[-3000:]
+    ids = [pk for result in results.values() for pk in result]
+    assert None not in ids, "a start was refused or its batch not found"
+    assert len(set(ids)) == CLIENTS * BATCHES_EACH
+    assert (stored, strained) == (CLIENTS * BATCHES_EACH, CLIENTS * BATCHES_EACH)
