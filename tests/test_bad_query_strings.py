@@ -94,6 +94,27 @@ def test_every_culture_batch_page_cursor_answers_with_a_page_or_a_400(owner_clie
     assert not failures, "\n".join(failures)
 
 
+def test_the_start_and_form_openers_answer_junk_with_a_page_or_a_not_found(owner_client, batches):
+    culture, batch = batches[0].culture, batches[0]
+    junk = ["", "0", "-1", str(10**30), "9" * 19, "1e308", "١٢٣", "bogus", SCRIPT, HUGE_TEXT]
+    targets = [
+        (reverse("batches:today"), "start"),
+        (culture.get_absolute_url(), "form"),
+        (batch.get_absolute_url(), "form"),
+    ]
+    failures = []
+    for url, name in targets:
+        for value in junk:
+            for headers in ({}, HTMX):
+                response = fetch(owner_client, url, {name: value}, headers)
+                label = f"{url}?{name}={value[:40]!r}{' (htmx)' if headers else ''}"
+                if response.status_code not in (200, 400, 404):
+                    failures.append(f"{label}: status {response.status_code}")
+                if SCRIPT.encode() in response.content:
+                    failures.append(f"{label}: the value is echoed unescaped")
+    assert not failures, "\n".join(failures)
+
+
 @pytest.mark.parametrize(
     "name",
     ["batches:today", "grains:list", "grains:lineage", "accounts:account", "archive:your_data"],
