@@ -35,6 +35,12 @@ from kefir_tracker.batches.pagination import keyset_page
 from kefir_tracker.grains.models import Culture
 
 ACTION_FORMS = [StrainForm, BottleForm, FinishForm, TastingForm, EditBatchForm, DiscardForm]
+LAZY_FORMS = {
+    "taste": TastingForm,
+    "bottle": BottleForm,
+    "edit": EditBatchForm,
+    "discard": DiscardForm,
+}
 
 
 def wants_fragment(request) -> bool:
@@ -170,7 +176,9 @@ def history(request):
 # ---- one batch ----
 
 
-def _detail_context(request, batch, bound_form=None):
+def _detail_context(request, batch, bound_form=None, open_form=""):
+    """The batch page; of the forms folded away, only a bound one or ``open_form``
+    is rendered (the rest load when opened)."""
     forms = {}
     for form_class in ACTION_FORMS:
         form = form_class(batch=batch, user=request.user)
@@ -179,15 +187,24 @@ def _detail_context(request, batch, bound_form=None):
         forms[form.name] = form
     if batch.status == "fermenting":
         batch.estimate = services.estimate(batch, services.usual_durations(request.user))
-    return {"batch": batch, "forms": forms, "today_key": _today_key()}
+    return {"batch": batch, "forms": forms, "open_form": open_form, "today_key": _today_key()}
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def batch_detail(request, pk):
+    """A batch; ``?form=taste``, ``bottle``, ``edit`` or ``discard`` opens that form
+    (htmx: the form alone)."""
     batch = get_batch(request, pk)
+    form_name = request.GET.get("form", "")
+    if form_name:
+        if form_name not in LAZY_FORMS:
+            raise Http404("No such form.")
+        if wants_fragment(request):
+            form = LAZY_FORMS[form_name](batch=batch, user=request.user)
+            return render(request, "batches/_action_form.html", {"form": form})
     template = "batches/detail.html#body" if wants_fragment(request) else "batches/detail.html"
-    return render(request, template, _detail_context(request, batch))
+    return render(request, template, _detail_context(request, batch, open_form=form_name))
 
 
 def _batch_action(request, pk, form_class, action, done):

@@ -2,11 +2,12 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.batches.conftest import HTMX
-from tests.factories import make_batch, make_tasting
+from tests.factories import make_batch, make_culture, make_tasting
 
 
 def test_it_shows_every_field_the_timeline_and_the_tastings(owner_client, culture):
@@ -88,16 +89,17 @@ def test_a_fermenting_batch_offers_strain_and_not_bottling(owner_client, culture
     ready = timezone.localtime(batch.started_at + timedelta(hours=24))
     assert re.search(rf"ready ≈\s*<strong>(\w+ )?{ready:%H:%M}</strong>", page)
     assert 'id="strain-form"' in page
-    assert 'id="bottle-form"' not in page
-    assert 'id="taste-form"' in page
+    assert 'id="bottle-action"' not in page
+    assert 'id="taste-action"' in page  # folded, loaded when opened
 
 
 def test_a_strained_batch_offers_bottling_and_a_tasting_note(owner_client, culture):
     batch = make_batch(culture, strained_at=timezone.now())
     page = owner_client.get(batch.get_absolute_url()).content.decode()
     assert 'id="strain-form"' not in page
-    assert 'id="bottle-form"' in page
-    assert '<details class="inline-form" open>' in page
+    assert 'id="bottle-action"' in page
+    assert '<details class="inline-form" id="taste-action" open>' in page
+    assert 'id="taste-form"' in page  # open, so rendered with the page
 
 
 def test_another_users_batch_is_not_found(other_client, culture):
@@ -113,3 +115,36 @@ def test_it_requires_sign_in(client, culture):
     batch = make_batch(culture)
     response = client.get(batch.get_absolute_url())
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("form", ["bottle", "edit", "discard"])
+def test_folded_forms_are_linked_and_open_by_link_without_javascript(owner_client, culture, form):
+    batch = make_batch(culture, strained_at=timezone.now())
+    url = batch.get_absolute_url()
+    page = owner_client.get(url).content.decode()
+    assert f'id="{form}-form"' not in page
+    assert f'href="{url}?form={form}#{form}-action"' in page
+
+    opened = owner_client.get(f"{url}?form={form}")
+    assert opened.status_code == 200
+    html = opened.content.decode()
+    assert f'id="{form}-action" open>' in html
+    assert f'id="{form}-form"' in html
+
+
+@pytest.mark.parametrize("form", ["taste", "bottle", "edit", "discard"])
+def test_with_htmx_a_folded_form_is_fetched_alone(owner_client, culture, form):
+    batch = make_batch(culture, strained_at=timezone.now())
+    response = owner_client.get(f"{batch.get_absolute_url()}?form={form}", **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode().strip()
+    assert html.startswith(f'<form id="{form}-form"')
+    assert "<html" not in html
+
+
+def test_an_unknown_form_or_someone_elses_batch_is_not_found(owner_client, other_user, culture):
+    batch = make_batch(culture)
+    theirs = make_batch(make_culture(other_user, "Theirs"))
+    assert owner_client.get(f"{batch.get_absolute_url()}?form=strain2").status_code == 404
+    assert owner_client.get(f"{theirs.get_absolute_url()}?form=edit").status_code == 404
+    assert owner_client.get(f"{theirs.get_absolute_url()}?form=edit", **HTMX).status_code == 404

@@ -44,7 +44,7 @@ def test_pages_show_cups_and_fahrenheit(american_client, grains):
     batch = make_batch(
         grains, volume_ml=Decimal("473.2"), room_temp_c=Decimal(20), strained_at=timezone.now()
     )
-    detail = american_client.get(batch.get_absolute_url()).content.decode()
+    detail = american_client.get(f"{batch.get_absolute_url()}?form=edit").content.decode()
     assert "2 cups" in detail
     assert "68 °F" in detail
     assert "Volume (cups)" in detail
@@ -95,7 +95,7 @@ def test_saving_an_untouched_edit_keeps_the_stored_millilitres_exactly(american_
 
 def test_a_metric_user_gets_millilitres_and_celsius(owner_client, culture):
     batch = make_batch(culture, volume_ml=Decimal(1500), room_temp_c=Decimal(24))
-    page = owner_client.get(batch.get_absolute_url()).content.decode()
+    page = owner_client.get(f"{batch.get_absolute_url()}?form=edit").content.decode()
     assert "1.5 l" in page
     assert "24 °C" in page
     assert "Volume (ml)" in page
