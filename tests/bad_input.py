@@ -23,17 +23,15 @@ NUMBERS = [
     "-1",
     "0",
     "1e308",
-    "-1e308",
     str(10**30),
     "abc",
     "NaN",
     "Infinity",
     "0x10",
-    "1,5,5",
     "１２",  # full-width digits
     SCRIPT,
 ]
-CHOICES = ["", "bogus", "-1", "0", str(10**30), "1e308", SCRIPT, EMOJI]
+CHOICES = ["", "bogus", "-1", str(10**30), SCRIPT, EMOJI]
 MOMENTS = [
     "",
     "0001-01-01T00:00",
@@ -41,11 +39,9 @@ MOMENTS = [
     "2026-02-30T10:00",
     "2026-13-01T00:00",
     "yesterday",
-    "1e308",
-    "-1",
     SCRIPT,
 ]
-DATES = ["", "0001-01-01", "9999-12-31", "2026-02-30", "31/12/2025", "abc", "1e308", SCRIPT]
+DATES = ["", "0001-01-01", "9999-12-31", "2026-02-30", "31/12/2025", SCRIPT]
 
 # Values that no field of that kind may accept.
 REFUSED = {
