@@ -154,11 +154,20 @@ def _history_url(**params):
 @require_GET
 @vary_on_headers("HX-Request")
 def history(request):
+    """History; ``?form=filters`` opens the folded filters (htmx: the filter fields alone)."""
     form = HistoryFilterForm(request.GET, user=request.user)
-    context = {"form": form, "page": None}
+    asked = request.GET.get("form") == "filters"
+    folded = ("culture", "base", "status", "min_rating")
+    context = {
+        "form": form,
+        "page": None,
+        "filters_open": asked or any(map(request.GET.get, folded)),
+    }
+    if asked and wants_fragment(request):
+        return render(request, "batches/history.html#filter-fields", context)
     if not form.is_valid():
         return render(request, "batches/history.html", context, status=400)
-    batches = form.filter(Batch.objects.for_user(request.user).for_list())
+    batches = form.filter(Batch.objects.for_user(request.user).for_rows())
     cursor = form.cleaned_data["cursor"]
     page = keyset_page(batches, cursor)
     filters = {name: request.GET.get(name, "") for name in form.fields if name != "cursor"}

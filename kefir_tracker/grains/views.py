@@ -83,7 +83,7 @@ def culture_detail(request, pk):
 
 def _batch_page(user, culture, cursor):
     """One page of the culture's batches, newest first, numbered "batch N" for good."""
-    batches = Batch.objects.for_user(user).filter(culture=culture).for_list()
+    batches = Batch.objects.for_user(user).filter(culture=culture).for_rows()
     try:
         page = keyset_page(batches, cursor)
     except InvalidCursor:

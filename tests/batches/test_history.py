@@ -218,3 +218,28 @@ def test_no_match_says_so(owner_client, culture):
 
 def test_it_requires_sign_in(client, db):
     assert client.get(HISTORY).status_code == 302
+
+
+def test_the_folded_filters_load_when_opened_and_open_by_link_without_javascript(
+    owner_client, culture
+):
+    make_batch(culture)
+    page = owner_client.get(HISTORY).content.decode()
+    assert 'name="culture"' not in page
+    assert f'href="{HISTORY}?form=filters#filters-action"' in page
+
+    opened = owner_client.get(f"{HISTORY}?form=filters").content.decode()
+    assert '<details class="filter-more" id="filters-action" open>' in opened
+    assert f'<option value="{culture.pk}">Babushka</option>' in opened
+
+    fragment = owner_client.get(f"{HISTORY}?form=filters", HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert "<html" not in html
+    assert 'name="culture"' in html
+    assert 'name="min_rating"' in html
+
+
+def test_filters_that_are_set_are_shown_open(owner_client, culture):
+    page = owner_client.get(f"{HISTORY}?base=goat").content.decode()
+    assert '<details class="filter-more" id="filters-action" open>' in page
+    assert '<option value="goat" selected>' in page
