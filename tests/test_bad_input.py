@@ -10,6 +10,7 @@ does not change the next one's starting point.
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.urls import reverse
@@ -328,3 +329,11 @@ def test_grains_cannot_be_weighed_or_acquired_on_a_day_to_come(owner_client, own
     culture.refresh_from_db()
     assert culture.acquired_on == timezone.localdate()
     assert not culture.weighings.exists()
+
+
+def test_a_username_too_long_to_exist_is_refused_before_signing_in_is_tried(client, owner):
+    # Used to be a 500 on PostgreSQL: the failed attempt did not fit django-axes's log.
+    response = client.post(reverse("accounts:login"), {"username": "k" * 300, "password": "x"})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 150 characters (it has 300)." in response.text
+    assert not AccessAttempt.objects.exists()

@@ -1,5 +1,6 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.validators import MaxLengthValidator
 
 from kefir_tracker.accounts.models import User
 
@@ -8,6 +9,20 @@ class SignUpForm(UserCreationForm):
     class Meta:
         model = User
         fields = ["username"]
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the username's length checked before signing in is tried.
+
+    Django only sets the length on the input; a longer name cannot belong to
+    anyone, and the failed attempt it made would not fit django-axes's log
+    (a 500 on PostgreSQL).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class PreferencesForm(forms.ModelForm):

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from kefir_tracker.accounts import views
+from kefir_tracker.accounts.forms import SignInForm
 
 app_name = "accounts"
 
@@ -9,7 +10,9 @@ urlpatterns = [
     path(
         "sign-in/",
         auth_views.LoginView.as_view(
-            template_name="accounts/sign_in.html", redirect_authenticated_user=True
+            template_name="accounts/sign_in.html",
+            authentication_form=SignInForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
