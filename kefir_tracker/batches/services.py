@@ -31,17 +31,26 @@ STARTABLE = (Status.ACTIVE, Status.RESTING)
 
 
 def _save(instance, **changes):
-    """Apply ``changes``, validate, save; on a ValidationError restore and re-raise."""
+    """Apply ``changes``, validate, save; on a ValidationError restore and re-raise.
+
+    A new instance is validated whole. A stored one is validated on what
+    changes: the changed fields, the constraints on them alone, and the
+    model's clean() (which checks the whole timeline); the rest was validated
+    when it was stored, and re-checking it cost a query per constraint.
+    """
     before = {name: getattr(instance, name) for name in changes}
     for name, value in changes.items():
         setattr(instance, name, value)
+    unchanged = None
+    if instance.pk is not None:
+        unchanged = [f.name for f in instance._meta.concrete_fields if f.name not in changes]
     try:
-        instance.full_clean()
+        instance.full_clean(exclude=unchanged)
     except ValidationError:
         for name, value in before.items():
             setattr(instance, name, value)
         raise
-    instance.save()
+    instance.save(update_fields=list(changes) if unchanged is not None else None)
     return instance
 
 

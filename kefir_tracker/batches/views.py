@@ -218,7 +218,8 @@ def batch_detail(request, pk):
 
 def _batch_action(request, pk, form_class, action, done):
     """Validate ``form_class`` on the POST and run ``action(batch, **cleaned_data)``."""
-    batch = get_batch(request, pk)
+    # The batch with its grains; its number and tastings are fetched only for a page that shows them.
+    batch = get_object_or_404(Batch.objects.for_user(request.user).select_related("culture"), pk=pk)
     form = form_class(request.POST, batch=batch, user=request.user)
     on_today = request.htmx.target == f"batch-{batch.pk}" if request.htmx else False
     if form.is_valid():
@@ -230,12 +231,13 @@ def _batch_action(request, pk, form_class, action, done):
             if not wants_fragment(request):
                 messages.success(request, done)
                 return redirect(_next_url(request, batch.get_absolute_url()))
-            batch = get_batch(request, pk)
             if on_today:
                 return _today_card(request, batch)
+            batch = get_batch(request, pk)
             return render(request, "batches/detail.html#body", _detail_context(request, batch))
     if not wants_fragment(request):
-        return render(request, "batches/detail.html", _detail_context(request, batch, form))
+        context = _detail_context(request, get_batch(request, pk), form)
+        return render(request, "batches/detail.html", context)
     if on_today:
         return _today_card(request, batch, form)
     response = render(request, "batches/_action_form.html", {"form": form})
