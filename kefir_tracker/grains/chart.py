@@ -26,6 +26,12 @@ class Point:
     grams: float
     source: str  # "weighing", "in" or "out"
 
+    @property
+    def label(self) -> str:
+        """'25.5 g, 3 Mar' (built here: dozens of dots per chart)."""
+        day = timezone.localtime(self.when)
+        return f"{round(self.grams, 1):g} g, {day.day} {day:%b}"
+
 
 @dataclass
 class WeightChart:

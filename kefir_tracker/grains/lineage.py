@@ -10,7 +10,7 @@ from kefir_tracker.grains.models import Culture
 
 MAX_INDENT = 6  # deeper splits stay at this indent; their generation number tells the rest
 ANCESTORS_SHOWN = 3  # the root and the nearest ancestors; the rest are counted, not listed
-DESCENDANTS_SHOWN = 40  # the first splits below, depth first; the rest are counted
+DESCENDANTS_SHOWN = 20  # the first splits below, depth first (a phone screen); the rest are counted
 
 
 @dataclass

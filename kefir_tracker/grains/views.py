@@ -26,7 +26,12 @@ STATUS_ORDER = Case(
     output_field=IntegerField(),
 )
 ACTION_FORMS = ("weigh_form", "split_form", "give_form", "edit_form")
-LAZY_FORMS = {"split": "split_form", "edit": "edit_form"}
+LAZY_FORMS = {
+    "weigh": "weigh_form",
+    "split": "split_form",
+    "give": "give_form",
+    "edit": "edit_form",
+}
 
 
 def culture_list(request):
@@ -53,16 +58,20 @@ def culture_create(request):
 
 
 def _lazy_form(name, culture, user):
-    """The split or edit form, rendered only when asked for: the edit form's list
-    of parents can be as long as all one's grains."""
+    """An action form, rendered only when asked for: forms are most of the cost of
+    a page, and the edit form's list of parents can be as long as all one's grains."""
+    if name == "weigh_form":
+        return WeighForm()
     if name == "split_form":
         return SplitForm(culture=culture)
+    if name == "give_form":
+        return GiveAwayForm()
     return CultureEditForm(instance=culture, owner=user)
 
 
 def culture_detail(request, pk):
     """The culture page; ``?cursor=`` pages through its batches (htmx: only the rows);
-    ``?form=split`` or ``edit`` opens that form (htmx: the form alone)."""
+    ``?form=weigh``, ``split``, ``give`` or ``edit`` opens that form (htmx: the form alone)."""
     cursor = request.GET.get("cursor") or None
     form = request.GET.get("form", "")
     if form:
@@ -113,8 +122,6 @@ def _culture_page(request, pk, *, cursor=None, done="", done_level=None, open_la
         "done": done,
         "done_is_error": done_level == messages.ERROR,
         "status_actions": _status_actions(culture),
-        "weigh_form": forms.get("weigh_form") or WeighForm(),
-        "give_form": forms.get("give_form") or GiveAwayForm(),
         "open_form": open_lazy or next((name for name in ACTION_FORMS if name in forms), ""),
     }
     for name in LAZY_FORMS.values():

@@ -1,38 +1,40 @@
-"""The split and edit forms of a culture page load when opened, and open by link without JavaScript."""
+"""The action forms of a culture page load when opened, and open by link without JavaScript."""
 
 import pytest
 
 from tests.factories import make_culture
 from tests.grains.conftest import HTMX
 
+ACTIONS = {"weigh": "weigh", "split": "split", "give": "give-away", "edit": "edit"}
 
-@pytest.mark.parametrize("form", ["split", "edit"])
-def test_the_culture_page_links_its_split_and_edit_forms_instead_of_rendering_them(
+
+@pytest.mark.parametrize("form", ["weigh", "split", "give", "edit"])
+def test_the_culture_page_links_its_action_forms_instead_of_rendering_them(
     owner_client, culture, form
 ):
     url = culture.get_absolute_url()
     page = owner_client.get(url).content.decode()
-    assert f'action="/grains/{culture.pk}/{form}/"' not in page
+    assert f'action="/grains/{culture.pk}/{ACTIONS[form]}/"' not in page
     assert f'href="{url}?form={form}#{form}-action"' in page
     assert f'hx-get="{url}?form={form}"' in page
 
 
-@pytest.mark.parametrize("form", ["split", "edit"])
+@pytest.mark.parametrize("form", ["weigh", "split", "give", "edit"])
 def test_the_link_opens_the_page_with_that_form_open(owner_client, culture, form):
     response = owner_client.get(f"{culture.get_absolute_url()}?form={form}")
     assert response.status_code == 200
     page = response.content.decode()
     assert "<html" in page
     assert f'<details class="card action" id="{form}-action" open>' in page
-    assert f'action="/grains/{culture.pk}/{form}/"' in page
+    assert f'action="/grains/{culture.pk}/{ACTIONS[form]}/"' in page
 
 
-@pytest.mark.parametrize("form", ["split", "edit"])
+@pytest.mark.parametrize("form", ["weigh", "split", "give", "edit"])
 def test_with_htmx_the_link_fetches_only_the_form(owner_client, culture, form):
     response = owner_client.get(f"{culture.get_absolute_url()}?form={form}", **HTMX)
     assert response.status_code == 200
     page = response.content.decode().strip()
-    assert page.startswith(f'<form method="post" action="/grains/{culture.pk}/{form}/"')
+    assert page.startswith(f'<form method="post" action="/grains/{culture.pk}/{ACTIONS[form]}/"')
     assert "<html" not in page
 
 

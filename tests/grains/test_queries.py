@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from kefir_tracker.grains.lineage import DESCENDANTS_SHOWN
 from kefir_tracker.grains.models import Culture
 from tests.factories import make_batch, make_culture, make_weighing
 from tests.grains.conftest import make_chain
@@ -51,7 +52,7 @@ def test_culture_pages_deep_wide_or_alone_take_the_same_queries(
     assert f"gen {SIZE}" in deep_html
     assert f"{SIZE - 3} more generations" in deep_html
     assert "Split 0</a>" in wide_html
-    assert f"{SIZE - 40} more splits below" in wide_html
+    assert f"{SIZE - DESCENDANTS_SHOWN} more splits below" in wide_html
 
 
 def test_the_grains_list_and_lineage_overview_take_fixed_queries(
