@@ -294,6 +294,26 @@ def test_delete_and_rest_milk_ignore_junk_fields(owner_client, owner):
     assert invalid_rows() == []
 
 
+class MomentsOnly:
+    """A form seen through its date-and-time fields only."""
+
+    def __init__(self, form):
+        self.fields = {n: f for n, f in form.fields.items() if kind_of(f) == "moment"}
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+@pytest.mark.parametrize("form_name", ["start milk batch", "taste", "edit batch"])
+def test_times_typed_fourteen_hours_from_utc_are_refused_without_a_crash(
+    client, owner, zone, form_name
+):
+    owner.time_zone = zone
+    owner.save()
+    url, valid, form = FORMS[form_name](owner)
+    client.force_login(owner)
+    failures = post_every_bad_value(client, owner, url, valid, MomentsOnly(form))
+    assert not failures, "\n".join(failures)
+
+
 def test_a_start_in_year_1_far_from_utc_is_refused_not_a_crash(client, db):
     # Year 1 in Berlin is year 0 in UTC: saving it used to overflow (a 500).
     berliner = make_user("berliner", time_zone="Europe/Berlin")
