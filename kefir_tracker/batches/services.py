@@ -180,7 +180,10 @@ def estimate(batch: Batch, usual: dict[str, timedelta]) -> Estimate:
 def fermenting_with_estimates(owner) -> list[Batch]:
     """The owner's fermenting batches, oldest first, each with ``.estimate``. Two queries."""
     batches = list(
-        Batch.objects.for_user(owner).fermenting().for_list().order_by("started_at", "pk")
+        Batch.objects.for_user(owner)
+        .fermenting()
+        .select_related("culture")
+        .order_by("started_at", "pk")
     )
     usual = usual_durations(owner) if batches else {}
     for batch in batches:

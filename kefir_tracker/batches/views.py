@@ -86,19 +86,14 @@ def _today_context(request, bound_form=None, open_culture=None):
     return {
         "fermenting": services.fermenting_with_estimates(request.user),
         "cultures": cultures,
-        "today_key": _today_key(),
     }
-
-
-def _today_key():
-    return timezone.localdate().strftime("%Y%m%d")
 
 
 def _today_card(request, batch, strain_form=None):
     """One card of Today's "Fermenting now", after a strain from it."""
     if batch.strained_at is None:
         batch.estimate = services.estimate(batch, services.usual_durations(request.user))
-    context = {"batch": batch, "strain_form": strain_form, "today_key": _today_key()}
+    context = {"batch": batch, "strain_form": strain_form}
     return render(request, "batches/today.html#batch-card", context)
 
 
@@ -196,7 +191,7 @@ def _detail_context(request, batch, bound_form=None, open_form=""):
         forms[form.name] = form
     if batch.status == "fermenting":
         batch.estimate = services.estimate(batch, services.usual_durations(request.user))
-    return {"batch": batch, "forms": forms, "open_form": open_form, "today_key": _today_key()}
+    return {"batch": batch, "forms": forms, "open_form": open_form}
 
 
 @require_GET

@@ -63,3 +63,11 @@ def day(moment):
 def iso(moment):
     """The moment in the active time zone as ISO 8601, for <time datetime>."""
     return timezone.localtime(moment).isoformat()
+
+
+@register.filter
+def clock(moment):
+    """'07:30' today, 'Tue 07:30' on another day, in the active time zone."""
+    local = timezone.localtime(moment)
+    time = f"{local:%H:%M}"
+    return time if local.date() == timezone.localdate() else f"{local:%a} {time}"
