@@ -90,9 +90,9 @@ class BatchQuerySet(models.QuerySet):
         """
         earlier = (
             Batch.objects.filter(culture=OuterRef("culture"))
-            .filter(
-                Q(started_at__lt=OuterRef("started_at"))
-                | Q(started_at=OuterRef("started_at"), pk__lt=OuterRef("pk"))
+            .filter(  # a range on the culture's index, minus ties (see pagination.keyset_page)
+                Q(started_at__lte=OuterRef("started_at"))
+                & ~Q(started_at=OuterRef("started_at"), pk__gte=OuterRef("pk"))
             )
             .order_by()
             .values("culture")

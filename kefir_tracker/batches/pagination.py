@@ -60,8 +60,12 @@ def keyset_page(queryset: QuerySet, cursor: "str | Cursor | None", size: int | N
     if isinstance(cursor, str):
         cursor = Cursor.parse(cursor)
     if cursor is not None:
+        # "Older than the cursor" as a range on started_at (the index seeks to it)
+        # minus the ties at the cursor's own time; written as an OR of the two,
+        # SQLite and PostgreSQL both walked the index from the newest batch.
         queryset = queryset.filter(
-            Q(started_at__lt=cursor.started_at) | Q(started_at=cursor.started_at, pk__lt=cursor.pk)
+            Q(started_at__lte=cursor.started_at)
+            & ~Q(started_at=cursor.started_at, pk__gte=cursor.pk)
         )
     rows = list(queryset.order_by("-started_at", "-pk")[: size + 1])
     items, more = rows[:size], len(rows) > size
