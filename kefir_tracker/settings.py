@@ -154,6 +154,16 @@ STORAGES = {
     },
 }
 
+# "rows": rendered rows of batch lists, keyed by everything they show (batches/rows.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "rows": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rows",
+        "OPTIONS": {"MAX_ENTRIES": 5000},  # about 1 KB each, per worker
+    },
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 90  # a kitchen phone stays signed in for a season

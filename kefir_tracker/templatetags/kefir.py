@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from kefir_tracker import units
 
@@ -71,3 +72,11 @@ def clock(moment):
     local = timezone.localtime(moment)
     time = f"{local:%H:%M}"
     return time if local.date() == timezone.localdate() else f"{local:%a} {time}"
+
+
+@register.simple_tag(takes_context=True)
+def batch_rows(context, batches):
+    """{% batch_rows page.items %}: the rows of a batch list (see batches.rows)."""
+    from kefir_tracker.batches.rows import render_rows
+
+    return mark_safe(render_rows(batches, context))  # rendered by the autoescaping row template

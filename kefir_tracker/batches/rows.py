@@ -1,0 +1,61 @@
+"""Rows of batch lists (History, a culture's batches), each rendered once per content.
+
+A row is a pure function of what it shows, so its HTML is cached under a key
+made of exactly those inputs: the batch's own fields, its grains' name, its
+number and best rating, the first-ferment time as shown, and the reader's
+units, time zone and year. Any change to any of them is a new key; nothing
+else can change a row, so a cached row is never stale, and it holds nothing
+private beyond the batch it shows, whose id is part of its key.
+
+The cache lives in each worker's memory (LocMemCache "rows"), and the key
+includes the identity of the compiled row template, so an edited template
+(re-read by the development server) never meets rows rendered by the old one.
+"""
+
+import hashlib
+
+from django.core.cache import caches
+from django.template.loader import get_template
+from django.utils import timezone
+
+from kefir_tracker.templatetags.kefir import hours
+
+ROW_TEMPLATE = "batches/_batch_row.html"
+TIMEOUT = 7 * 24 * 3600
+
+
+def row_key(batch, template, user) -> str:
+    """Everything _batch_row.html shows, and nothing else that could differ."""
+    moments = (batch.started_at, batch.strained_at, batch.bottled_at, batch.finished_at)
+    parts = (
+        id(template),
+        batch.pk,
+        *(m and m.isoformat() for m in moments),
+        batch.discarded,
+        batch.base,
+        batch.volume_ml,
+        batch.culture.name,
+        batch.number,
+        batch.best_rating,
+        hours(batch.duration),
+        getattr(user, "volume_unit", ""),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().year,
+    )
+    return "row:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def render_rows(batches, context) -> str:
+    """The rows of ``batches`` (from Batch.objects.….for_rows()), from the cache where rendered before."""
+    template = get_template(ROW_TEMPLATE)
+    user = context.get("user")
+    cache = caches["rows"]
+    keys = [row_key(batch, template.template, user) for batch in batches]
+    found = cache.get_many(keys)
+    rendered = {}
+    for key, batch in zip(keys, batches, strict=True):
+        if key not in found:
+            rendered[key] = template.render({"batch": batch, "user": user})
+    if rendered:
+        cache.set_many(rendered, TIMEOUT)
+    return "".join(found.get(key) or rendered[key] for key in keys)
