@@ -25,7 +25,6 @@ STATUS_ORDER = Case(
     *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
     output_field=IntegerField(),
 )
-ACTION_FORMS = ("weigh_form", "split_form", "give_form", "edit_form")
 LAZY_FORMS = {
     "weigh": "weigh_form",
     "split": "split_form",
@@ -122,7 +121,7 @@ def _culture_page(request, pk, *, cursor=None, done="", done_level=None, open_la
         "done": done,
         "done_is_error": done_level == messages.ERROR,
         "status_actions": _status_actions(culture),
-        "open_form": open_lazy or next((name for name in ACTION_FORMS if name in forms), ""),
+        "open_form": open_lazy or next((name for name in LAZY_FORMS.values() if name in forms), ""),
     }
     for name in LAZY_FORMS.values():
         if name in forms:
