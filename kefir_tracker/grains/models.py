@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -100,55 +101,71 @@ class CultureQuerySet(TreeQuerySet):
         batch (``strained_g``, ``strained_at``), ``non_dairy_streak`` (batches
         in a row, newest first, in a non-dairy base) and ``needs_dairy``.
         """
-        from kefir_tracker.batches.models import Batch
-
-        batches = Batch.objects.filter(culture=OuterRef("pk")).order_by()
-        per_culture = batches.values("culture")
-        weighings = Weighing.objects.filter(culture=OuterRef("pk")).order_by("-weighed_on", "-id")
-        strained = batches.filter(strained_at__isnull=False, grains_out_g__isnull=False).order_by(
-            "-strained_at", "-id"
-        )
-        return self.with_dairy_rotation().annotate(
-            reuse_count=Coalesce(Subquery(per_culture.annotate(n=Count("pk")).values("n")), 0),
-            volume_ml_total=Coalesce(
-                Subquery(per_culture.annotate(v=Sum("volume_ml")).values("v")),
-                Value(Decimal(0)),
-                output_field=models.DecimalField(max_digits=12, decimal_places=1),
-            ),
-            last_fed_at=Subquery(batches.order_by("-started_at").values("started_at")[:1]),
-            weighed_g=Subquery(weighings.values("grams")[:1]),
-            weighed_on=Subquery(weighings.values("weighed_on")[:1]),
-            strained_g=Subquery(strained.values("grains_out_g")[:1]),
-            strained_at=Subquery(strained.values("strained_at")[:1]),
-        )
+        return self.with_dairy_rotation().annotate(**_stats())
 
     def with_dairy_rotation(self):
         """Adds ``non_dairy_streak`` (the latest batches in a row in a plant milk) and
         ``needs_dairy`` (milk grains that should go back to cow or goat milk)."""
-        from kefir_tracker.batches.models import DAIRY_BASES, Batch
+        return self.annotate(**_dairy_rotation())
 
-        batches = Batch.objects.filter(culture=OuterRef("pk")).order_by()
-        # The run is every non-dairy batch since the latest dairy one: two index
-        # range scans per culture (not a NOT EXISTS per batch, which grew with the square).
-        latest_dairy = (
-            Batch.objects.filter(culture=OuterRef(OuterRef("pk")), base__in=DAIRY_BASES)
-            .order_by("-started_at")
-            .values("started_at")[:1]
-        )
-        non_dairy_run = batches.exclude(base__in=DAIRY_BASES).filter(
-            started_at__gte=Coalesce(Subquery(latest_dairy), Value(EARLIEST))
-        )
-        return self.annotate(
-            non_dairy_streak=Coalesce(
-                Subquery(non_dairy_run.values("culture").annotate(n=Count("pk")).values("n")),
-                0,
-            ),
-            needs_dairy=Case(
-                When(kind=Kind.MILK, non_dairy_streak__gte=NON_DAIRY_STREAK, then=True),
-                default=False,
-                output_field=models.BooleanField(),
-            ),
-        )
+
+# The annotations above are built once per process: building their subqueries
+# took longer than running them. One built set serves every query of cultures:
+# each query resolves them into its own copy, and the one outer reference they
+# hold, the culture's id, is the same column in all of them.
+
+
+@cache
+def _stats():
+    from kefir_tracker.batches.models import Batch
+
+    batches = Batch.objects.filter(culture=OuterRef("pk")).order_by()
+    per_culture = batches.values("culture")
+    weighings = Weighing.objects.filter(culture=OuterRef("pk")).order_by("-weighed_on", "-id")
+    strained = batches.filter(strained_at__isnull=False, grains_out_g__isnull=False).order_by(
+        "-strained_at", "-id"
+    )
+    return {
+        "reuse_count": Coalesce(Subquery(per_culture.annotate(n=Count("pk")).values("n")), 0),
+        "volume_ml_total": Coalesce(
+            Subquery(per_culture.annotate(v=Sum("volume_ml")).values("v")),
+            Value(Decimal(0)),
+            output_field=models.DecimalField(max_digits=12, decimal_places=1),
+        ),
+        "last_fed_at": Subquery(batches.order_by("-started_at").values("started_at")[:1]),
+        "weighed_g": Subquery(weighings.values("grams")[:1]),
+        "weighed_on": Subquery(weighings.values("weighed_on")[:1]),
+        "strained_g": Subquery(strained.values("grains_out_g")[:1]),
+        "strained_at": Subquery(strained.values("strained_at")[:1]),
+    }
+
+
+@cache
+def _dairy_rotation():
+    from kefir_tracker.batches.models import DAIRY_BASES, Batch
+
+    batches = Batch.objects.filter(culture=OuterRef("pk")).order_by()
+    # The run is every non-dairy batch since the latest dairy one: two index
+    # range scans per culture (not a NOT EXISTS per batch, which grew with the square).
+    latest_dairy = (
+        Batch.objects.filter(culture=OuterRef(OuterRef("pk")), base__in=DAIRY_BASES)
+        .order_by("-started_at")
+        .values("started_at")[:1]
+    )
+    non_dairy_run = batches.exclude(base__in=DAIRY_BASES).filter(
+        started_at__gte=Coalesce(Subquery(latest_dairy), Value(EARLIEST))
+    )
+    return {
+        "non_dairy_streak": Coalesce(
+            Subquery(non_dairy_run.values("culture").annotate(n=Count("pk")).values("n")),
+            0,
+        ),
+        "needs_dairy": Case(
+            When(kind=Kind.MILK, non_dairy_streak__gte=NON_DAIRY_STREAK, then=True),
+            default=False,
+            output_field=models.BooleanField(),
+        ),
+    }
 
 
 class Culture(models.Model):
