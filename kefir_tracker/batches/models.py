@@ -1,5 +1,6 @@
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -88,26 +89,7 @@ class BatchQuerySet(models.QuerySet):
         count, not a window function, so it stays the same whatever the list is
         filtered by. ``best_rating`` is the highest tasting rating, or None.
         """
-        earlier = (
-            Batch.objects.filter(culture=OuterRef("culture"))
-            .filter(  # a range on the culture's index, minus ties (see pagination.keyset_page)
-                Q(started_at__lte=OuterRef("started_at"))
-                & ~Q(started_at=OuterRef("started_at"), pk__gte=OuterRef("pk"))
-            )
-            .order_by()
-            .values("culture")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        best = (
-            TastingNote.objects.filter(batch=OuterRef("pk"))
-            .order_by("-rating")
-            .values("rating")[:1]
-        )
-        return self.select_related("culture").annotate(
-            number=Coalesce(Subquery(earlier), Value(0)) + 1,
-            best_rating=Subquery(best),
-        )
+        return self.select_related("culture").annotate(**_list_annotations())
 
     def for_rows(self):
         """``for_list()`` with only the columns a row of History or a culture's batches
@@ -140,6 +122,28 @@ class BatchQuerySet(models.QuerySet):
             | Q(flavourings__icontains=text)
             | in_tastings
         )
+
+
+@cache
+def _list_annotations():
+    """``number`` and ``best_rating`` for BatchQuerySet.for_list(), built once per
+    process (see grains.models._stats): every History page and batch page uses them."""
+    earlier = (
+        Batch.objects.filter(culture=OuterRef("culture"))
+        .filter(  # a range on the culture's index, minus ties (see pagination.keyset_page)
+            Q(started_at__lte=OuterRef("started_at"))
+            & ~Q(started_at=OuterRef("started_at"), pk__gte=OuterRef("pk"))
+        )
+        .order_by()
+        .values("culture")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    best = TastingNote.objects.filter(batch=OuterRef("pk")).order_by("-rating").values("rating")[:1]
+    return {
+        "number": Coalesce(Subquery(earlier), Value(0)) + 1,
+        "best_rating": Subquery(best),
+    }
 
 
 def positive(limit, unit, what):
