@@ -404,14 +404,19 @@ class HistoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         culture = self.fields["culture"]
         culture.queryset = Culture.objects.for_user(user)
-        # The list offers only grains that made a batch (the others would show
-        # nothing), plus the one asked for; any of the user's grains is accepted.
         asked = str(self.data.get("culture", ""))
-        offered = culture.queryset.filter(
-            Q(Exists(Batch.objects.filter(culture=OuterRef("pk"))))
-            | Q(pk=int(asked) if asked.isdigit() and len(asked) < 19 else None)
-        )
-        culture.choices = lambda: [("", culture.empty_label), *offered.values_list("pk", "name")]
+
+        def offered():
+            """Only grains that made a batch (the others would show nothing), plus
+            the one asked for; any of the user's grains is accepted. Built only when
+            the list is shown: most requests (pages of rows) never show it."""
+            grains = culture.queryset.filter(
+                Q(Exists(Batch.objects.filter(culture=OuterRef("pk"))))
+                | Q(pk=int(asked) if asked.isdigit() and len(asked) < 19 else None)
+            )
+            return [("", culture.empty_label), *grains.values_list("pk", "name")]
+
+        culture.choices = offered
 
     def clean_cursor(self):
         token = self.cleaned_data["cursor"]

@@ -24,13 +24,14 @@ ROW_TEMPLATE = "batches/_batch_row.html"
 TIMEOUT = 7 * 24 * 3600
 
 
-def row_key(batch, template, user) -> str:
-    """Everything _batch_row.html shows, and nothing else that could differ."""
+def row_key(batch, reader: tuple) -> str:
+    """Everything _batch_row.html shows, and nothing else that could differ;
+    ``reader`` is what every row of the list shares (see render_rows)."""
     moments = (batch.started_at, batch.strained_at, batch.bottled_at, batch.finished_at)
     parts = (
-        id(template),
+        *reader,
         batch.pk,
-        *(m and m.isoformat() for m in moments),
+        *(m and m.timestamp() for m in moments),
         batch.discarded,
         batch.base,
         batch.volume_ml,
@@ -38,9 +39,6 @@ def row_key(batch, template, user) -> str:
         batch.number,
         batch.best_rating,
         hours(batch.duration),
-        getattr(user, "volume_unit", ""),
-        timezone.get_current_timezone_name(),
-        timezone.localdate().year,
     )
     return "row:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -49,8 +47,14 @@ def render_rows(batches, context) -> str:
     """The rows of ``batches`` (from Batch.objects.….for_rows()), from the cache where rendered before."""
     template = get_template(ROW_TEMPLATE)
     user = context.get("user")
+    reader = (
+        id(template.template),
+        getattr(user, "volume_unit", ""),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().year,
+    )
     cache = caches["rows"]
-    keys = [row_key(batch, template.template, user) for batch in batches]
+    keys = [row_key(batch, reader) for batch in batches]
     found = cache.get_many(keys)
     rendered = {}
     for key, batch in zip(keys, batches, strict=True):
