@@ -34,7 +34,14 @@ from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import keyset_page
 from kefir_tracker.grains.models import Culture
 
-ACTION_FORMS = [StrainForm, BottleForm, FinishForm, TastingForm, EditBatchForm, DiscardForm]
+FORMS_BY_NAME = {
+    "strain": StrainForm,
+    "bottle": BottleForm,
+    "finish": FinishForm,
+    "taste": TastingForm,
+    "edit": EditBatchForm,
+    "discard": DiscardForm,
+}
 LAZY_FORMS = {
     "taste": TastingForm,
     "bottle": BottleForm,
@@ -180,15 +187,25 @@ def history(request):
 # ---- one batch ----
 
 
+class _Forms(dict):
+    """The batch's action forms by name, each made when the page first shows it."""
+
+    def __init__(self, batch, user):
+        super().__init__()
+        self.batch, self.user = batch, user
+
+    def __missing__(self, name):
+        form = self[name] = FORMS_BY_NAME[name](batch=self.batch, user=self.user)
+        return form
+
+
 def _detail_context(request, batch, bound_form=None, open_form=""):
-    """The batch page; of the forms folded away, only a bound one or ``open_form``
-    is rendered (the rest load when opened)."""
-    forms = {}
-    for form_class in ACTION_FORMS:
-        form = form_class(batch=batch, user=request.user)
-        if bound_form is not None and isinstance(bound_form, form_class):
-            form = bound_form
-        forms[form.name] = form
+    """The batch page; of the forms folded away, only a bound one (sent back with
+    its errors) or ``open_form`` is rendered (the rest load when opened)."""
+    forms = _Forms(batch, request.user)
+    if bound_form is not None:
+        forms[bound_form.name] = bound_form
+        open_form = bound_form.name
     if batch.status == "fermenting":
         batch.estimate = services.estimate(batch, services.usual_durations(request.user))
     return {"batch": batch, "forms": forms, "open_form": open_form}
