@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -99,13 +99,13 @@ class CultureQuerySet(TreeQuerySet):
         Adds ``reuse_count``, ``volume_ml_total``, ``last_fed_at``, the latest
         weighing (``weighed_g``, ``weighed_on``), the latest grains out of a
         batch (``strained_g``, ``strained_at``), ``non_dairy_streak`` (batches
-        in a row, newest first, in a non-dairy base) and ``needs_dairy``.
+        in a row, newest first, in a non-dairy base; ``needs_dairy`` reads it).
         """
         return self.with_dairy_rotation().annotate(**_stats())
 
     def with_dairy_rotation(self):
-        """Adds ``non_dairy_streak`` (the latest batches in a row in a plant milk) and
-        ``needs_dairy`` (milk grains that should go back to cow or goat milk)."""
+        """Adds ``non_dairy_streak`` (the latest batches in a row in a plant milk), which
+        ``Culture.needs_dairy`` reads."""
         return self.annotate(**_dairy_rotation())
 
 
@@ -159,11 +159,6 @@ def _dairy_rotation():
         "non_dairy_streak": Coalesce(
             Subquery(non_dairy_run.values("culture").annotate(n=Count("pk")).values("n")),
             0,
-        ),
-        "needs_dairy": Case(
-            When(kind=Kind.MILK, non_dairy_streak__gte=NON_DAIRY_STREAK, then=True),
-            default=False,
-            output_field=models.BooleanField(),
         ),
     }
 
@@ -269,6 +264,14 @@ class Culture(models.Model):
     @property
     def generation(self) -> int:
         return self.tree_depth
+
+    @property
+    def needs_dairy(self) -> bool:
+        """Milk grains that should go back to cow or goat milk; False for grains not
+        fetched with_dairy_rotation(). In Python, not SQL: a CASE on the streak
+        repeated its subquery in the query."""
+        streak = getattr(self, "non_dairy_streak", 0)
+        return self.kind == Kind.MILK and streak >= NON_DAIRY_STREAK
 
     @property
     def current_weight_g(self):

@@ -184,4 +184,4 @@ def test_the_dairy_hint_template_renders_for_any_culture_from_with_stats(owner):
 
     assert "Babushka had 3 non-dairy batches in a row" in hints[0]
     assert hints[1].strip() == ""
-    assert list(cultures.filter(needs_dairy=True)) == [due]
+    assert [culture for culture in cultures if culture.needs_dairy] == [due]
