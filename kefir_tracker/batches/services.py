@@ -209,8 +209,8 @@ def active_cultures_with_last_batch(owner) -> list[Culture]:
 
 
 def startable_cultures(owner):
-    """The grains that may start a batch: active or resting."""
-    return Culture.objects.for_user(owner).filter(status__in=STARTABLE)
+    """The grains that may start a batch: active or resting, with their dairy rotation."""
+    return Culture.objects.for_user(owner).filter(status__in=STARTABLE).with_dairy_rotation()
 
 
 def last_batch(culture: Culture) -> Batch | None:
@@ -220,12 +220,13 @@ def last_batch(culture: Culture) -> Batch | None:
 def next_batch_initial(culture: Culture, last_batch: Batch | None) -> dict:
     """A start form's values for the usual batch: the last one again.
 
-    The grains going in are what came out last time when that was weighed.
+    The grains going in are what came out last time when that was weighed, and
+    milk grains due a dairy batch (``culture.needs_dairy``) are offered cow milk.
     """
     if last_batch is None:
         return {"base": Base.WATER if culture.kind == Kind.WATER else Base.COW}
     return {
-        "base": last_batch.base,
+        "base": Base.COW if culture.needs_dairy else last_batch.base,
         "volume_ml": last_batch.volume_ml,
         "grains_in_g": last_batch.grains_out_g or last_batch.grains_in_g,
         "sugar_g": last_batch.sugar_g,

@@ -186,8 +186,10 @@ def test_milk_grains_after_three_plant_milk_batches_are_due_a_dairy_batch(owner_
         )
 
     response = owner_client.get(reverse("batches:today"))
+    start_form = owner_client.get(reverse("batches:today"), {"start": culture.pk}, **HTMX)
 
     assert "had 3 non-dairy batches in a row" in response.text
+    assert '<option value="cow" selected>' in start_form.text
 
 
 def test_one_dairy_batch_among_the_last_three_is_enough(owner_client, culture):
