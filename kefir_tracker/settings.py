@@ -53,7 +53,10 @@ MIDDLEWARE = [
     # the only secret in our pages is the CSRF token, which Django masks with
     # fresh random bytes in every response; the session id travels in a
     # header, which is never compressed; and since Django 4.2 GZipMiddleware
-    # also pads every response by a random length ("Heal the BREACH").
+    # also pads every response by a random length ("Heal the BREACH"). A
+    # person's own notes are private too, and History reflects a search; but
+    # the session cookie is SameSite=Lax, so another site cannot make the
+    # thousands of signed-in background requests such guessing needs.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
