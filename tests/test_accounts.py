@@ -146,3 +146,15 @@ def test_an_unknown_time_zone_is_refused(owner_client, owner):
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
     assert owner.time_zone == "UTC"
+
+
+def test_the_account_page_shows_the_chosen_time_zone_among_all_zones(owner_client, owner):
+    owner.time_zone = "Europe/Warsaw"
+    owner.save()
+    html = owner_client.get(reverse("accounts:account")).text
+    assert '<option value="Europe/Warsaw" selected>Europe/Warsaw</option>' in html
+    assert html.count(" selected>") == 3  # the zone and the two units
+    assert (
+        '<option value="America/Argentina/Buenos_Aires">America/Argentina/Buenos Aires</option>'
+        in html
+    )

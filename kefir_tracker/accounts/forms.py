@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import MaxLengthValidator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from kefir_tracker.accounts.models import User
 
@@ -25,10 +27,29 @@ class SignInForm(AuthenticationForm):
         username.validators.append(MaxLengthValidator(username.max_length))
 
 
+class LongSelect(forms.Select):
+    """A <select> of hundreds of flat options (the time zones), built in one pass:
+    Django's per-option widget templates took ~100 ms for the ~600 zones."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = str(value) if value is not None else ""
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if str(key) == chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return format_html("<select{}>{}</select>", attributes, options)
+
+
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["time_zone", "temperature_unit", "volume_unit"]
+        widgets = {"time_zone": LongSelect}
         labels = {
             "time_zone": "Time zone",
             "temperature_unit": "Temperature in",
