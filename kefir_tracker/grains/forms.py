@@ -1,10 +1,10 @@
 from datetime import date
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from kefir_tracker.forms import grams_field
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Status, Weighing
 from kefir_tracker.grains.services import Portion
 
@@ -19,24 +19,6 @@ def past_date(value):
     if value < EARLIEST_DATE:
         raise ValidationError("That is before 1900: check the year.")
     return value
-
-
-def grams_field(label, **kwargs):
-    return forms.DecimalField(
-        label=label,
-        max_digits=6,
-        decimal_places=1,
-        min_value=Decimal("0.1"),
-        max_value=MAX_GRAINS_G,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
-        error_messages={
-            "min_value": "Weight must be more than 0 g.",
-            "max_value": f"Weight must be at most {MAX_GRAINS_G} g.",
-            "invalid": "Write the weight as a number of grams, like 25 or 12.5.",
-            "max_decimal_places": "Weigh to a tenth of a gram at most.",
-        },
-        **kwargs,
-    )
 
 
 class CultureForm(forms.ModelForm):
@@ -113,7 +95,8 @@ class SplitForm(forms.Form):
     """Up to four new cultures, a name and grams each; empty rows are ignored."""
 
     total_g = grams_field(
-        "Weight before the split (g)",
+        "Weight before the split",
+        MAX_GRAINS_G,
         help_text="What is left after the split stays with these grains.",
     )
 
@@ -126,7 +109,7 @@ class SplitForm(forms.Form):
             self.fields[f"name_{row}"] = forms.CharField(
                 label="Name", max_length=80, required=False
             )
-            self.fields[f"grams_{row}"] = grams_field("Grams", required=False)
+            self.fields[f"grams_{row}"] = grams_field("Weight", MAX_GRAINS_G, required=False)
 
     def rows(self):
         """Pairs of (name field, grams field) for the template."""

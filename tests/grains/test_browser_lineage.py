@@ -19,9 +19,9 @@ def test_splitting_grains_on_a_phone_and_following_the_lineage(signed_in_page, l
     page.locator("summary", has_text="Split").click()
     first, second = (page.get_by_role("group", name=f"New grains {n}") for n in (1, 2))
     first.get_by_label("Name").fill("Anna's jar")
-    first.get_by_label("Grams").fill("20")
+    first.get_by_label("Weight").fill("20")
     second.get_by_label("Name").fill("Babushka II")
-    second.get_by_label("Grams").fill("25")
+    second.get_by_label("Weight").fill("25")
     page.get_by_role("button", name="Split Babushka").click()
 
     expect(page.get_by_role("status")).to_contain_text(

@@ -137,3 +137,21 @@ def test_split_to_a_name_already_taken_is_refused_next_to_the_form(owner_client,
     assert response.status_code == 200
     assert not parent.children.exists()
     assert "You already have grains called Left jar." in response.content.decode()
+
+
+def test_split_weights_may_be_typed_with_a_decimal_comma(owner_client, owner):
+    parent = make_culture(owner, "Babushka")
+    data = {
+        "total_g": "40,5",
+        "name_1": "Left jar",
+        "grams_1": "12,5",
+        "name_2": "Right jar",
+        "grams_2": "10",
+    }
+
+    response = owner_client.post(reverse("grains:split", args=[parent.pk]), data)
+
+    assert response.status_code == 302
+    left = parent.children.get(name="Left jar")
+    assert left.weighings.get().grams == Decimal("12.5")
+    assert parent.weighings.get().grams == Decimal("18.0")
