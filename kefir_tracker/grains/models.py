@@ -63,32 +63,27 @@ class CultureQuerySet(TreeQuerySet):
     def ancestry(self, owner_id, pk) -> list[int]:
         """Pks from the culture ``pk`` up to its first known grains, itself first;
         empty if it is not the owner's. One query."""
-        table = connections[self.db].ops.quote_name(self.model._meta.db_table)
-        sql = f"""
-            WITH RECURSIVE up (id, parent_id, steps) AS (
-                SELECT id, parent_id, 0 FROM {table} WHERE id = %s AND owner_id = %s
-                UNION ALL
-                SELECT c.id, c.parent_id, up.steps + 1 FROM {table} c
-                JOIN up ON c.id = up.parent_id
-                WHERE c.owner_id = %s AND up.steps < %s
-            )
-            SELECT id FROM up ORDER BY steps"""
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [pk, owner_id, owner_id, MAX_GENERATIONS])
-            return [row[0] for row in cursor.fetchall()]
+        return [pk for pk, _parent, _name, _steps in self._walk(owner_id, pk, up=True)]
 
     def descendant_rows(self, owner_id, pk) -> list[tuple[int, int, str]]:
         """(pk, parent pk, name) of every split below the culture ``pk``. One query."""
+        rows = self._walk(owner_id, pk, up=False)
+        return [(pk, parent, name) for pk, parent, name, steps in rows if steps]
+
+    def _walk(self, owner_id, pk, *, up: bool) -> list[tuple]:
+        """(pk, parent pk, name, steps) from the culture ``pk`` along parent links,
+        up to the root or down to every split, nearest first."""
         table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+        follow = "c.id = walk.parent_id" if up else "c.parent_id = walk.id"
         sql = f"""
-            WITH RECURSIVE down (id, parent_id, name, steps) AS (
+            WITH RECURSIVE walk (id, parent_id, name, steps) AS (
                 SELECT id, parent_id, name, 0 FROM {table} WHERE id = %s AND owner_id = %s
                 UNION ALL
-                SELECT c.id, c.parent_id, c.name, down.steps + 1 FROM {table} c
-                JOIN down ON c.parent_id = down.id
-                WHERE c.owner_id = %s AND down.steps < %s
+                SELECT c.id, c.parent_id, c.name, walk.steps + 1 FROM {table} c
+                JOIN walk ON {follow}
+                WHERE c.owner_id = %s AND walk.steps < %s
             )
-            SELECT id, parent_id, name FROM down WHERE steps > 0"""
+            SELECT id, parent_id, name, steps FROM walk ORDER BY steps"""
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, [pk, owner_id, owner_id, MAX_GENERATIONS])
             return cursor.fetchall()
