@@ -96,4 +96,7 @@ class QuantityField(forms.Field):
 
 
 def grams_field(label, maximum, **kwargs):
+    kwargs.setdefault(
+        "error_messages", {"invalid": "Write the weight as a number of grams, like 25 or 12.5."}
+    )
     return QuantityField(label=label, unit="g", maximum_si=maximum, **kwargs)

@@ -155,3 +155,21 @@ def test_split_weights_may_be_typed_with_a_decimal_comma(owner_client, owner):
     left = parent.children.get(name="Left jar")
     assert left.weighings.get().grams == Decimal("12.5")
     assert parent.weighings.get().grams == Decimal("18.0")
+
+
+def test_a_split_weight_that_is_not_a_number_is_explained_next_to_it(owner_client, owner):
+    parent = make_culture(owner, "Babushka")
+    data = {
+        "total_g": "40",
+        "name_1": "Left jar",
+        "grams_1": "a handful",
+        "name_2": "Right jar",
+        "grams_2": "10",
+    }
+
+    response = owner_client.post(reverse("grains:split", args=[parent.pk]), data)
+
+    assert response.status_code == 200
+    assert not parent.children.exists()
+    assert "Write the weight as a number of grams, like 25 or 12.5." in response.text
+    assert 'value="a handful"' in response.text
