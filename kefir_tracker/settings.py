@@ -165,10 +165,23 @@ CACHES = {
         "LOCATION": "rows",
         "OPTIONS": {"MAX_ENTRIES": 5000},  # about 1 KB each, per worker
     },
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "sessions",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+    "reads": {  # kefir_tracker/owner_cache.py
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "reads",
+        "OPTIONS": {"MAX_ENTRIES": 2000},  # a few KB each, per worker
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 90  # a kitchen phone stays signed in for a season
 
 # Sign-in throttling (django-axes, kept in the database so every worker sees

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from kefir_tracker.owner_cache import new_version
+
 
 @cache  # available_timezones() reads the zone database from disk: ~10-20 ms a call
 def time_zone_choices():
@@ -38,6 +40,9 @@ class User(AbstractUser):
         max_length=1, choices=TemperatureUnit, default=TemperatureUnit.CELSIUS
     )
     volume_unit = models.CharField(max_length=3, choices=VolumeUnit, default=VolumeUnit.MILLILITRES)
+    # A new random number whenever this person's grains, batches, weighings or
+    # tasting notes change; what pages read is remembered under it (owner_cache).
+    data_version = models.BigIntegerField(default=new_version, editable=False)
 
     class Meta:
         ordering = ["username"]

@@ -33,6 +33,7 @@ from kefir_tracker.batches.forms import (
 from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import keyset_page
 from kefir_tracker.grains.models import Culture
+from kefir_tracker.owner_cache import remember
 
 FORMS_BY_NAME = {
     "strain": StrainForm,
@@ -80,7 +81,12 @@ def _start_form(request, culture):
 def _today_context(request, bound_form=None, open_culture=None):
     """Today's cards. Only the start form asked for (``open_culture``, or one sent back
     with errors) is rendered; the others load when their card is opened."""
-    cultures = services.active_cultures_with_last_batch(request.user)
+    cultures = remember(
+        request,
+        "today-cultures",
+        (),
+        lambda: services.active_cultures_with_last_batch(request.user),
+    )
     for extra in (bound_form and bound_form.culture, open_culture):
         if extra is not None and extra not in cultures:
             cultures.append(extra)
@@ -91,7 +97,13 @@ def _today_context(request, bound_form=None, open_culture=None):
         elif culture == open_culture:
             culture.start_form = _start_form(request, culture)
     return {
-        "fermenting": services.fermenting_with_estimates(request.user),
+        "start_form_open": bool(bound_form or open_culture),
+        "fermenting": remember(
+            request,
+            "today-fermenting",
+            (),
+            lambda: services.fermenting_with_estimates(request.user),
+        ),
         "cultures": cultures,
     }
 
@@ -169,10 +181,13 @@ def history(request):
         return render(request, "batches/history.html#filter-fields", context)
     if not form.is_valid():
         return render(request, "batches/history.html", context, status=400)
-    batches = form.filter(Batch.objects.for_user(request.user).for_rows())
     cursor = form.cleaned_data["cursor"]
-    page = keyset_page(batches, cursor)
     filters = {name: request.GET.get(name, "") for name in form.fields if name != "cursor"}
+
+    def read():
+        return keyset_page(form.filter(Batch.objects.for_user(request.user).for_rows()), cursor)
+
+    page = remember(request, "history", (filters, cursor), read)
     context.update(page=page, cursor=cursor, newest_url=_history_url(**filters))
     if page.next_cursor:
         context["next_url"] = _history_url(**filters, cursor=page.next_cursor)

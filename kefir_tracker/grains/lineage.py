@@ -1,10 +1,7 @@
 """Lineage views: a culture in its family (bounded), and the forest of every lineage."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
-
-from django.utils import timezone
 
 from kefir_tracker.grains.models import Culture
 
@@ -31,7 +28,6 @@ class Family:
     folded_generations: int
     descendants: list[Node]
     more_descendants: int
-    now: datetime = field(default_factory=timezone.now)
 
     @property
     def parent(self) -> Culture | None:

@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kefir_tracker.batches.models import Batch
@@ -20,6 +24,7 @@ from kefir_tracker.grains.forms import (
 )
 from kefir_tracker.grains.lineage import family_of, forest
 from kefir_tracker.grains.models import Culture, Status, Weighing
+from kefir_tracker.owner_cache import remember
 
 STATUS_ORDER = Case(
     *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
@@ -84,16 +89,20 @@ def culture_detail(request, pk):
         return _culture_page(request, pk, cursor=cursor, open_lazy=name)
     if request.htmx and cursor:
         culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
-        context = {"culture": culture, **_batch_page(request.user, culture, cursor)}
+        context = {"culture": culture, **_batch_page(request, culture, cursor)}
         return render(request, "grains/detail.html#batch-rows", context)
     return _culture_page(request, pk, cursor=cursor)
 
 
-def _batch_page(user, culture, cursor):
+def _batch_page(request, culture, cursor):
     """One page of the culture's batches, newest first, numbered "batch N" for good."""
-    batches = Batch.objects.for_user(user).filter(culture=culture).for_rows()
+
+    def read():
+        batches = Batch.objects.for_user(request.user).filter(culture=culture)
+        return keyset_page(batches.for_rows(), cursor)
+
     try:
-        page = keyset_page(batches, cursor)
+        page = remember(request, "culture-batches", (culture.pk, cursor), read)
     except InvalidCursor:
         raise BadRequest("That page of batches does not exist.") from None
     next_url = f"{culture.get_absolute_url()}?cursor={page.next_cursor}" if page.next_cursor else ""
@@ -103,21 +112,18 @@ def _batch_page(user, culture, cursor):
 def _culture_page(request, pk, *, cursor=None, done="", done_level=None, open_lazy="", **forms):
     """The culture page, or for htmx only its panel (everything above the batches)."""
     try:
-        lineage = family_of(request.user, pk)
+        lineage = remember(request, "family", (pk,), lambda: family_of(request.user, pk))
     except Culture.DoesNotExist:
         raise Http404("No such grains.") from None
     culture = lineage.culture
-    since = (lineage.now - WINDOW).date()
-    chart = weight_chart(
-        culture.weighings.filter(weighed_on__gte=since).values_list("weighed_on", "grams"),
-        culture.batches.filter(started_at__gte=lineage.now - WINDOW)
-        .order_by()
-        .values_list("started_at", "grains_in_g", "strained_at", "grains_out_g"),
-    )
+    # Drawn up to the end of this hour (less than a pixel at 12 weeks across), so
+    # the chart's HTML can be remembered until the data changes or the hour turns.
+    chart_until = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     context = {
         "culture": culture,
         "lineage": lineage,
-        "chart": chart,
+        "chart": SimpleLazyObject(lambda: _weight_chart(culture, chart_until)),
+        "chart_until": chart_until,
         "done": done,
         "done_is_error": done_level == messages.ERROR,
         "status_actions": _status_actions(culture),
@@ -130,8 +136,19 @@ def _culture_page(request, pk, *, cursor=None, done="", done_level=None, open_la
             context[name] = _lazy_form(name, culture, request.user)
     if request.htmx:
         return render(request, "grains/detail.html#panel", context)
-    context.update(_batch_page(request.user, culture, cursor))
+    context.update(_batch_page(request, culture, cursor))
     return render(request, "grains/detail.html", context)
+
+
+def _weight_chart(culture, until):
+    start = until - WINDOW
+    return weight_chart(
+        culture.weighings.filter(weighed_on__gte=start.date()).values_list("weighed_on", "grams"),
+        culture.batches.filter(started_at__gte=start)
+        .order_by()
+        .values_list("started_at", "grains_in_g", "strained_at", "grains_out_g"),
+        now=until,
+    )
 
 
 def _status_actions(culture):

@@ -1,4 +1,4 @@
-"""Template filters used on every page (loaded as a builtin in settings)."""
+"""Template tags and filters used on every page (loaded as a builtin in settings)."""
 
 from datetime import timedelta
 
@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from kefir_tracker import units
+from kefir_tracker.owner_cache import remember
 
 register = template.Library()
 
@@ -80,3 +81,35 @@ def batch_rows(context, batches):
     from kefir_tracker.batches.rows import render_rows
 
     return mark_safe(render_rows(batches, context))  # rendered by the autoescaping row template
+
+
+class RememberedNode(template.Node):
+    def __init__(self, nodelist, name, parts):
+        self.nodelist, self.name, self.parts = nodelist, name, parts
+
+    def render(self, context):
+        user = context["user"]
+        parts = (
+            id(self),  # this node of this compiled template: an edited template starts afresh
+            *(part.resolve(context) for part in self.parts),
+            getattr(user, "volume_unit", ""),
+            getattr(user, "temperature_unit", ""),
+            timezone.get_current_timezone_name(),
+            timezone.localdate(),
+        )
+        return remember(context["request"], self.name, parts, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def remembered(parser, token):
+    """{% remembered "name" part… %}…{% endremembered %}: the enclosed HTML, rendered
+    once per version of the signed-in person's data (see kefir_tracker.owner_cache).
+
+    The parts name everything else the HTML shows (the culture's pk, …); the
+    reader's units, time zone and today's date are added. Only for HTML that
+    depends on nothing else: not on the time of day, not on a CSRF token.
+    """
+    name, *parts = token.split_contents()[1:]
+    nodelist = parser.parse(("endremembered",))
+    parser.delete_first_token()
+    return RememberedNode(nodelist, name.strip("\"'"), [parser.compile_filter(p) for p in parts])

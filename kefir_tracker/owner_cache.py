@@ -1,0 +1,66 @@
+"""What the pages read of one person's data, remembered until that data changes.
+
+Every save or delete of a culture, weighing, batch or tasting note gives its
+owner a new ``User.data_version`` (a random number) in the same transaction;
+the receivers are connected for each model in ``watch``. The authentication
+middleware loads the signed-in user, and so the version, fresh from the
+database on every request. A read remembered under (owner, version, what was
+asked) is therefore exactly what the database held at that version: never
+stale, and never someone else's, since the owner's id is part of the key.
+
+Only GET and HEAD requests use it: a POST has just changed data it may show.
+Each worker process keeps its own copy in memory (the "reads" cache); a
+worker that has not seen a version reads the database once.
+
+Writes that bypass model signals (``QuerySet.update()``, ``bulk_create()``)
+must call ``data_changed`` themselves.
+"""
+
+import hashlib
+import secrets
+
+from django.core.cache import caches
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+
+TIMEOUT = 24 * 3600
+_MISSING = object()
+
+
+def new_version() -> int:
+    return secrets.randbits(62)
+
+
+def remember(request, name: str, parts: tuple, compute):
+    """``compute()``, or what it returned for the same signed-in person, data
+    version, ``name`` and ``parts`` (everything else the answer depends on:
+    filters, page, the date of a time window)."""
+    user = request.user
+    if request.method not in ("GET", "HEAD") or not user.is_authenticated:
+        return compute()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"{name}:{user.pk}:{user.data_version}:{digest}"
+    cache = caches["reads"]
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+def data_changed(owners: Q) -> None:
+    """Give the users matched by ``owners`` a new data version."""
+    from kefir_tracker.accounts.models import User
+
+    User.objects.filter(owners).update(data_version=new_version())
+
+
+def watch(model, owners) -> None:
+    """Every save or delete of a ``model`` changes the version of ``owners(instance)``,
+    a Q on User (a lookup through a relation, so no row is fetched to find the owner)."""
+
+    def changed(sender, instance, **kwargs):
+        data_changed(owners(instance))
+
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"owner_cache:{model}")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"owner_cache-:{model}")
