@@ -8,10 +8,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
+from kefir_tracker.links import link
 
 MAX_VOLUME_ML = 20_000
 MAX_SUGAR_G = 2000
@@ -280,7 +280,7 @@ class Batch(models.Model):
         return f"{self.culture} in {self.get_base_display()}, {self.started_at:%Y-%m-%d}"
 
     def get_absolute_url(self):
-        return reverse("batches:detail", args=[self.pk])
+        return link("batches:detail", self.pk)
 
     def clean(self):
         super().clean()

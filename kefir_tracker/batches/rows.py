@@ -1,7 +1,7 @@
 """Rows of batch lists (History, a culture's batches), each rendered once per content.
 
 A row is a pure function of what it shows, so its HTML is cached under a key
-made of exactly those inputs: the batch's own fields, its grains' name, its
+made of exactly those inputs (and a whole page of rows under all of theirs): the batch's own fields, its grains' name, its
 number and best rating, the first-ferment time as shown, and the reader's
 units, time zone and year. Any change to any of them is a new key; nothing
 else can change a row, so a cached row is never stale, and it holds nothing
@@ -24,12 +24,10 @@ ROW_TEMPLATE = "batches/_batch_row.html"
 TIMEOUT = 7 * 24 * 3600
 
 
-def row_key(batch, reader: tuple) -> str:
-    """Everything _batch_row.html shows, and nothing else that could differ;
-    ``reader`` is what every row of the list shares (see render_rows)."""
+def row_content(batch) -> tuple:
+    """Everything _batch_row.html shows of ``batch``, and nothing else that could differ."""
     moments = (batch.started_at, batch.strained_at, batch.bottled_at, batch.finished_at)
-    parts = (
-        *reader,
+    return (
         batch.pk,
         *(m and m.timestamp() for m in moments),
         batch.discarded,
@@ -40,26 +38,36 @@ def row_key(batch, reader: tuple) -> str:
         batch.best_rating,
         hours(batch.duration),
     )
-    return "row:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _key(kind: str, *parts) -> str:
+    return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def render_rows(batches, context) -> str:
-    """The rows of ``batches`` (from Batch.objects.….for_rows()), from the cache where rendered before."""
+    """The rows of ``batches`` (from Batch.objects.….for_rows()), from the cache where
+    rendered before: the whole list at once, else row by row."""
     template = get_template(ROW_TEMPLATE)
     user = context.get("user")
+    # What every row shares: the compiled template, the reader's units, zone and year.
     reader = (
         id(template.template),
         getattr(user, "volume_unit", ""),
         timezone.get_current_timezone_name(),
         timezone.localdate().year,
     )
+    contents = [row_content(batch) for batch in batches]
     cache = caches["rows"]
-    keys = [row_key(batch, reader) for batch in batches]
+    list_key = _key("rows", reader, contents)
+    html = cache.get(list_key)
+    if html is not None:
+        return html
+    keys = [_key("row", reader, content) for content in contents]
     found = cache.get_many(keys)
     rendered = {}
     for key, batch in zip(keys, batches, strict=True):
         if key not in found:
             rendered[key] = template.render({"batch": batch, "user": user})
-    if rendered:
-        cache.set_many(rendered, TIMEOUT)
-    return "".join(found.get(key) or rendered[key] for key in keys)
+    html = "".join(found.get(key) or rendered[key] for key in keys)
+    cache.set_many({**rendered, list_key: html}, TIMEOUT)
+    return html

@@ -33,6 +33,7 @@ from kefir_tracker.batches.forms import (
 from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import keyset_page
 from kefir_tracker.grains.models import Culture
+from kefir_tracker.links import link
 from kefir_tracker.owner_cache import remember
 
 FORMS_BY_NAME = {
@@ -58,8 +59,12 @@ def wants_fragment(request) -> bool:
 
 def get_batch(request, pk) -> Batch:
     """The signed-in user's batch, with its number, best rating and tastings; 404 for others."""
-    batches = Batch.objects.for_user(request.user).for_list().prefetch_related("tasting_notes")
-    return get_object_or_404(batches, pk=pk)
+
+    def read():
+        batches = Batch.objects.for_user(request.user).for_list()
+        return get_object_or_404(batches.prefetch_related("tasting_notes"), pk=pk)
+
+    return remember(request, "batch", (pk,), read)
 
 
 def _next_url(request, default):
@@ -161,7 +166,7 @@ def _history_url(**params):
     """History's address with the filters that are set (empty ones left out)."""
     query = QueryDict(mutable=True)
     query.update({key: value for key, value in params.items() if value})
-    url = reverse("batches:history")
+    url = link("batches:history")
     return f"{url}?{query.urlencode()}" if query else url
 
 
@@ -222,7 +227,8 @@ def _detail_context(request, batch, bound_form=None, open_form=""):
         forms[bound_form.name] = bound_form
         open_form = bound_form.name
     if batch.status == "fermenting":
-        batch.estimate = services.estimate(batch, services.usual_durations(request.user))
+        usual = remember(request, "usual", (), lambda: services.usual_durations(request.user))
+        batch.estimate = services.estimate(batch, usual)
     return {"batch": batch, "forms": forms, "open_form": open_form}
 
 

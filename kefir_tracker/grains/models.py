@@ -8,10 +8,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from tree_queries.fields import TreeNodeForeignKey
 from tree_queries.query import TreeQuerySet
+
+from kefir_tracker.links import link
 
 MAX_GRAINS_G = 2000
 HUNGRY_AFTER = timedelta(days=3)
@@ -221,7 +222,7 @@ class Culture(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("grains:detail", args=[self.pk])
+        return link("grains:detail", self.pk)
 
     def clean(self):
         super().clean()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from kefir_tracker import units
+from kefir_tracker.links import link as remembered_link
 from kefir_tracker.owner_cache import remember
 
 register = template.Library()
@@ -15,6 +16,12 @@ register = template.Library()
 def _user_unit(context, attribute, default):
     user = context.get("user")
     return getattr(user, attribute, default) if user is not None else default
+
+
+@register.simple_tag
+def link(viewname, *args, **kwargs):
+    """{% link 'batches:detail' batch.pk %}: {% url %}, remembered (kefir_tracker.links)."""
+    return remembered_link(viewname, *args, **kwargs)
 
 
 @register.simple_tag(takes_context=True)
