@@ -12,11 +12,13 @@ import django
 django.setup()
 
 from django.db import transaction  # noqa: E402
+from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from kefir_tracker.accounts.models import User  # noqa: E402
 from kefir_tracker.batches.models import Base, Batch, TastingNote  # noqa: E402
 from kefir_tracker.grains.models import Culture, Kind, Origin, Status, Weighing  # noqa: E402
+from kefir_tracker.owner_cache import data_changed  # noqa: E402
 
 BATCHES, CULTURES, DEPTH = 10_000, 50, 1_000
 PASSWORD = "bench-password"
@@ -162,6 +164,7 @@ def seed(strain_batches: int) -> None:
         ),
         batch_size=1000,
     )
+    data_changed(Q(pk__in=[owner.pk, strainer.pk]))  # bulk_create sends no signals
 
 
 if __name__ == "__main__":

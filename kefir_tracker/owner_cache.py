@@ -21,7 +21,7 @@ import secrets
 
 from django.core.cache import caches
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 TIMEOUT = 24 * 3600
 _MISSING = object()
@@ -57,10 +57,23 @@ def data_changed(owners: Q) -> None:
 
 def watch(model, owners) -> None:
     """Every save or delete of a ``model`` changes the version of ``owners(instance)``,
-    a Q on User (a lookup through a relation, so no row is fetched to find the owner)."""
+    a Q on User (a lookup through a relation, so no row is fetched to find the owner).
 
-    def changed(sender, instance, **kwargs):
+    A save that moves the object to someone else (in the admin) changes the
+    previous owner's version too: the stored row is read before the save.
+    """
+    uid = f"owner_cache:{model._meta.label}"
+
+    def before_save(sender, instance, **kwargs):
+        stored = sender._base_manager.filter(pk=instance.pk).first() if instance.pk else None
+        instance._owners_before = owners(stored) if stored is not None else Q(pk__in=[])
+
+    def after_save(sender, instance, **kwargs):
+        data_changed(owners(instance) | instance.__dict__.pop("_owners_before", Q(pk__in=[])))
+
+    def after_delete(sender, instance, **kwargs):
         data_changed(owners(instance))
 
-    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"owner_cache:{model}")
-    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"owner_cache-:{model}")
+    pre_save.connect(before_save, sender=model, weak=False, dispatch_uid=uid)
+    post_save.connect(after_save, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(after_delete, sender=model, weak=False, dispatch_uid=uid)
