@@ -1,6 +1,8 @@
 import os
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 
 from tests.factories import PASSWORD, make_culture, make_user
 
@@ -17,6 +19,15 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def sessions_in_a_temporary_folder(tmp_path_factory):
+    """Sessions are cached in files under DATA_DIR; the tests' sessions go elsewhere."""
+    caches = {**settings.CACHES, "sessions": {**settings.CACHES["sessions"]}}
+    caches["sessions"]["LOCATION"] = tmp_path_factory.mktemp("sessions")
+    with override_settings(CACHES=caches):
+        yield
 
 
 @pytest.fixture(autouse=True)
