@@ -49,3 +49,19 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.username
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # data_version is written only by owner_cache.data_changed. Saving a user
+        # loaded before someone else's change (preferences, password, the admin)
+        # would otherwise put the old version back, and pages remembered under it
+        # would be served again.
+        if not self._state.adding:
+            if update_fields is None:  # every loaded field, as a plain save() writes
+                deferred = self.get_deferred_fields()
+                update_fields = [
+                    f.attname
+                    for f in self._meta.concrete_fields
+                    if not f.primary_key and f.attname not in deferred
+                ]
+            update_fields = [name for name in update_fields if name != "data_version"]
+        super().save(*args, update_fields=update_fields, **kwargs)

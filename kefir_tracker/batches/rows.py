@@ -8,11 +8,12 @@ else can change a row, so a cached row is never stale, and it holds nothing
 private beyond the batch it shows, whose id is part of its key.
 
 The cache lives in each worker's memory (LocMemCache "rows"), and the key
-includes the identity of the compiled row template, so an edited template
+includes a number given to each compiled row template, so an edited template
 (re-read by the development server) never meets rows rendered by the old one.
 """
 
 import hashlib
+import itertools
 
 from django.core.cache import caches
 from django.template.loader import get_template
@@ -40,6 +41,17 @@ def row_content(batch) -> tuple:
     )
 
 
+_numbers = itertools.count()
+
+
+def _compiled_number(compiled) -> int:
+    """A number of its own for each compiled row template (not id(), which a template
+    compiled after an edit may reuse once the old one is gone)."""
+    if not hasattr(compiled, "row_cache_number"):
+        compiled.row_cache_number = next(_numbers)
+    return compiled.row_cache_number
+
+
 def _key(kind: str, *parts) -> str:
     return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -51,7 +63,7 @@ def render_rows(batches, context) -> str:
     user = context.get("user")
     # What every row shares: the compiled template, the reader's units, zone and year.
     reader = (
-        id(template.template),
+        _compiled_number(template.template),
         getattr(user, "volume_unit", ""),
         timezone.get_current_timezone_name(),
         timezone.localdate().year,

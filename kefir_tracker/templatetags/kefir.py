@@ -1,5 +1,6 @@
 """Template tags and filters used on every page (loaded as a builtin in settings)."""
 
+import itertools
 from datetime import timedelta
 
 from django import template
@@ -91,13 +92,19 @@ def batch_rows(context, batches):
 
 
 class RememberedNode(template.Node):
+    # Each compiled node gets a number of its own (not id(), which a node compiled
+    # after an edited template is reloaded may reuse), so a changed template
+    # never meets HTML rendered by the old one.
+    _numbers = itertools.count()
+
     def __init__(self, nodelist, name, parts):
         self.nodelist, self.name, self.parts = nodelist, name, parts
+        self.number = next(self._numbers)
 
     def render(self, context):
         user = context["user"]
         parts = (
-            id(self),  # this node of this compiled template: an edited template starts afresh
+            self.number,
             *(part.resolve(context) for part in self.parts),
             getattr(user, "volume_unit", ""),
             getattr(user, "temperature_unit", ""),
