@@ -55,21 +55,29 @@ def data_changed(owners: Q) -> None:
     User.objects.filter(owners).update(data_version=new_version())
 
 
-def watch(model, owners) -> None:
+def watch(model, owners, link: str) -> None:
     """Every save or delete of a ``model`` changes the version of ``owners(instance)``,
     a Q on User (a lookup through a relation, so no row is fetched to find the owner).
 
-    A save that moves the object to someone else (in the admin) changes the
-    previous owner's version too: the stored row is read before the save.
+    A save that moves the object to someone else (a new ``link``, the foreign key
+    that leads to the owner, changed in the admin) changes the previous owner's
+    version too: the stored row is read first. Saves that name their
+    ``update_fields`` without ``link`` cannot move it and skip that read.
     """
     uid = f"owner_cache:{model._meta.label}"
+    nobody = Q(pk__in=[])
 
-    def before_save(sender, instance, **kwargs):
-        stored = sender._base_manager.filter(pk=instance.pk).first() if instance.pk else None
-        instance._owners_before = owners(stored) if stored is not None else Q(pk__in=[])
+    def before_save(sender, instance, update_fields=None, **kwargs):
+        instance._owners_before = nobody
+        may_move = update_fields is None or {link, f"{link}_id"} & set(update_fields)
+        if instance.pk is None or not may_move:
+            return
+        stored = sender._base_manager.filter(pk=instance.pk).first()
+        if stored is not None:
+            instance._owners_before = owners(stored)
 
     def after_save(sender, instance, **kwargs):
-        data_changed(owners(instance) | instance.__dict__.pop("_owners_before", Q(pk__in=[])))
+        data_changed(owners(instance) | instance.__dict__.pop("_owners_before", nobody))
 
     def after_delete(sender, instance, **kwargs):
         data_changed(owners(instance))

@@ -10,5 +10,7 @@ class BatchesConfig(AppConfig):
     def ready(self):
         from kefir_tracker import owner_cache
 
-        owner_cache.watch(self.get_model("Batch"), lambda batch: Q(pk=batch.owner_id))
-        owner_cache.watch(self.get_model("TastingNote"), lambda note: Q(batches=note.batch_id))
+        owner_cache.watch(self.get_model("Batch"), lambda batch: Q(pk=batch.owner_id), "owner")
+        owner_cache.watch(
+            self.get_model("TastingNote"), lambda note: Q(batches=note.batch_id), "batch"
+        )

@@ -10,5 +10,7 @@ class GrainsConfig(AppConfig):
     def ready(self):
         from kefir_tracker import owner_cache
 
-        owner_cache.watch(self.get_model("Culture"), lambda culture: Q(pk=culture.owner_id))
-        owner_cache.watch(self.get_model("Weighing"), lambda w: Q(cultures=w.culture_id))
+        owner_cache.watch(
+            self.get_model("Culture"), lambda culture: Q(pk=culture.owner_id), "owner"
+        )
+        owner_cache.watch(self.get_model("Weighing"), lambda w: Q(cultures=w.culture_id), "culture")
