@@ -1,8 +1,9 @@
 """What the pages read of one person's data, remembered until that data changes.
 
 Every save or delete of a culture, weighing, batch or tasting note gives its
-owner a new ``User.data_version`` (a random number) in the same transaction;
-the receivers are connected for each model in ``watch``. The authentication
+owner a new ``User.data_version`` (a random number) in the same transaction
+(their models save inside one, see ``OwnersData``; deletes always run in
+one); the receivers are connected for each model in ``watch``. The authentication
 middleware loads the signed-in user, and so the version, fresh from the
 database on every request. A read remembered under (owner, version, what was
 asked) is therefore exactly what the database held at that version: never
@@ -20,6 +21,7 @@ import hashlib
 import secrets
 
 from django.core.cache import caches
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -53,6 +55,18 @@ def data_changed(owners: Q) -> None:
     from kefir_tracker.accounts.models import User
 
     User.objects.filter(owners).update(data_version=new_version())
+
+
+class OwnersData(models.Model):
+    """Base of the models ``watch``ed: a save and its owner's new data version
+    commit together, or neither does."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
 
 
 def watch(model, owners, link: str) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
 from kefir_tracker.links import link
+from kefir_tracker.owner_cache import OwnersData
 
 MAX_VOLUME_ML = 20_000
 MAX_SUGAR_G = 2000
@@ -153,7 +154,7 @@ def positive(limit, unit, what):
     ]
 
 
-class Batch(models.Model):
+class Batch(OwnersData):
     """One fermentation: grains put into a base at a start time, strained later."""
 
     owner = models.ForeignKey(
@@ -383,7 +384,7 @@ def one_to_five(what):
     ]
 
 
-class TastingNote(models.Model):
+class TastingNote(OwnersData):
     """A dated judgement of a batch; a batch can have several."""
 
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="tasting_notes")

@@ -13,6 +13,7 @@ from tree_queries.fields import TreeNodeForeignKey
 from tree_queries.query import TreeQuerySet
 
 from kefir_tracker.links import link
+from kefir_tracker.owner_cache import OwnersData
 
 MAX_GRAINS_G = 2000
 HUNGRY_AFTER = timedelta(days=3)
@@ -159,7 +160,7 @@ def _dairy_rotation():
     }
 
 
-class Culture(models.Model):
+class Culture(OwnersData):
     """One living colony of kefir grains; shown to people as "grains"."""
 
     owner = models.ForeignKey(
@@ -320,7 +321,7 @@ class WeighingQuerySet(models.QuerySet):
         return self.filter(culture__owner=user)
 
 
-class Weighing(models.Model):
+class Weighing(OwnersData):
     culture = models.ForeignKey(Culture, on_delete=models.CASCADE, related_name="weighings")
     weighed_on = models.DateField(default=timezone.localdate)
     grams = models.DecimalField(
