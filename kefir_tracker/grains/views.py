@@ -118,7 +118,8 @@ def _culture_page(request, pk, *, cursor=None, done="", done_level=None, open_la
     culture = lineage.culture
     # Drawn up to the end of this hour (less than a pixel at 12 weeks across), so
     # the chart's HTML can be remembered until the data changes or the hour turns.
-    chart_until = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    this_hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    chart_until = this_hour + timedelta(hours=1, microseconds=-1)
     context = {
         "culture": culture,
         "lineage": lineage,
