@@ -18,4 +18,9 @@ class UserTimeZoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # The zone is the thread's until deactivated: it must not outlive the
+            # request (into the next one's first middleware, or a test's own code).
+            timezone.deactivate()
