@@ -34,9 +34,11 @@ def _save(instance, **changes):
     """Apply ``changes``, validate, save; on a ValidationError restore and re-raise.
 
     A new instance is validated whole. A stored one is validated on what
-    changes: the changed fields, the constraints on them alone, and the
-    model's clean() (which checks the whole timeline); the rest was validated
-    when it was stored, and re-checking it cost a query per constraint.
+    changes: the changed fields and the model's clean() (which checks the
+    whole timeline); the rest was validated when it was stored. Its check
+    constraints are left to the database: each restates a field's validators
+    or a rule of clean(), and Django compiles a query for every one of them
+    even when it names no changed field (a third of the time of a strain).
     """
     before = {name: getattr(instance, name) for name in changes}
     for name, value in changes.items():
@@ -45,7 +47,7 @@ def _save(instance, **changes):
     if instance.pk is not None:
         unchanged = [f.name for f in instance._meta.concrete_fields if f.name not in changes]
     try:
-        instance.full_clean(exclude=unchanged)
+        instance.full_clean(exclude=unchanged, validate_constraints=unchanged is None)
     except ValidationError:
         for name, value in before.items():
             setattr(instance, name, value)
