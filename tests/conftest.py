@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import override_settings
 
 from tests.factories import PASSWORD, make_culture, make_user
@@ -69,6 +70,21 @@ def password():
 
 
 # ---- browser tests (pytest-playwright, Debian's Chromium) ----
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_database_session_outlives_the_tests(django_db_setup, django_db_blocker):
+    """The live server answers each browser connection in a thread of its own, which
+    holds a database connection for as long as Chromium keeps the socket alive. On
+    PostgreSQL such a session, still open when the tests end, stopped the test
+    database from being dropped ("is being accessed by other users")."""
+    yield
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(scope="session")
