@@ -320,14 +320,15 @@ class HistoryFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         culture = self.fields["culture"]
-        culture.queryset = Culture.objects.for_user(user)
         asked = str(self.data.get("culture", ""))
+        if asked:  # only a culture asked for is looked up (most requests ask for none)
+            culture.queryset = Culture.objects.for_user(user)
 
         def offered():
             """Only grains that made a batch (the others would show nothing), plus
             the one asked for; any of the user's grains is accepted. Built only when
             the list is shown: most requests (pages of rows) never show it."""
-            grains = culture.queryset.filter(
+            grains = Culture.objects.for_user(user).filter(
                 Q(Exists(Batch.objects.filter(culture=OuterRef("pk"))))
                 | Q(pk=int(asked) if asked.isdigit() and len(asked) < 19 else None)
             )
