@@ -152,7 +152,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "kefir_tracker.static_storage.StaticFilesStorage"
         )
     },
 }
