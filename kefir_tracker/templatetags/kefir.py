@@ -70,6 +70,26 @@ def day(moment):
 
 
 @register.filter
+def moment(value):
+    """'Tue 3 Mar, 07:30' in the active time zone."""
+    local = timezone.localtime(value)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+@register.filter
+def short_date(value):
+    """A date as '3 Mar 2026'."""
+    return f"{value.day} {value:%b %Y}"
+
+
+@register.simple_tag
+def today():
+    """Today in the active time zone, as 'Thursday 26 November'."""
+    local = timezone.localdate()
+    return f"{local:%A} {local.day} {local:%B}"
+
+
+@register.filter
 def iso(moment):
     """The moment in the active time zone as ISO 8601, for <time datetime>."""
     return timezone.localtime(moment).isoformat()
