@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from kefir_tracker.accounts.models import User
 from kefir_tracker.batches.models import Batch
+from tests.admin_forms import admin_batch_data, admin_culture_data
 from tests.batches.conftest import HTMX, htmx_from
 from tests.factories import PASSWORD, make_batch, make_culture, make_user, make_weighing
 
@@ -420,46 +421,6 @@ def test_an_htmx_history_page_is_as_fresh_as_the_whole_page(owner_client, kitche
 @pytest.fixture
 def admin_client(db):
     return signed_in(make_user("root", is_staff=True, is_superuser=True))
-
-
-def admin_batch_data(batch, **changes):
-    return {
-        "owner": batch.owner_id,
-        "culture": batch.culture_id,
-        "base": batch.base,
-        "volume_ml": str(batch.volume_ml),
-        "grains_in_g": str(batch.grains_in_g),
-        "room_temp_c": str(batch.room_temp_c),
-        "started_at_0": batch.started_at.date().isoformat(),
-        "started_at_1": batch.started_at.strftime("%H:%M:%S"),
-        "tasting_notes-TOTAL_FORMS": "0",
-        "tasting_notes-INITIAL_FORMS": "0",
-        "tasting_notes-MIN_NUM_FORMS": "0",
-        "tasting_notes-MAX_NUM_FORMS": "1000",
-        **changes,
-    }
-
-
-def admin_culture_data(culture, **changes):
-    return {
-        "owner": culture.owner_id,
-        "name": culture.name,
-        "kind": culture.kind,
-        "parent": "",
-        "origin": culture.origin,
-        "source": culture.source,
-        "acquired_on": culture.acquired_on.isoformat(),
-        "status": culture.status,
-        "status_changed_at_0": culture.status_changed_at.date().isoformat(),
-        "status_changed_at_1": culture.status_changed_at.strftime("%H:%M:%S"),
-        "given_to": "",
-        "notes": "",
-        "weighings-TOTAL_FORMS": "0",
-        "weighings-INITIAL_FORMS": "0",
-        "weighings-MIN_NUM_FORMS": "0",
-        "weighings-MAX_NUM_FORMS": "1000",
-        **changes,
-    }
 
 
 def test_a_batch_changed_in_the_admin_shows_on_the_owners_pages(

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from kefir_tracker.grains.models import Culture
 from kefir_tracker.grains.services import set_parent
+from tests.admin_forms import admin_culture_data
 from tests.factories import make_culture, make_user
 from tests.grains.conftest import HTMX, make_chain
 
@@ -107,24 +108,7 @@ def test_the_edit_form_refuses_the_culture_itself_as_its_parent(owner_client, ow
 
 
 def admin_change_data(culture, parent):
-    return {
-        "owner": culture.owner_id,
-        "name": culture.name,
-        "kind": culture.kind,
-        "parent": parent.pk,
-        "origin": culture.origin,
-        "source": culture.source,
-        "acquired_on": culture.acquired_on.isoformat(),
-        "status": culture.status,
-        "status_changed_at_0": culture.status_changed_at.date().isoformat(),
-        "status_changed_at_1": culture.status_changed_at.strftime("%H:%M:%S"),
-        "given_to": "",
-        "notes": "",
-        "weighings-TOTAL_FORMS": "0",
-        "weighings-INITIAL_FORMS": "0",
-        "weighings-MIN_NUM_FORMS": "0",
-        "weighings-MAX_NUM_FORMS": "1000",
-    }
+    return admin_culture_data(culture, parent=parent.pk)
 
 
 @pytest.mark.parametrize("levels_down", [1, 3])
