@@ -165,7 +165,7 @@ CACHES = {
         "LOCATION": "rows",
         "OPTIONS": {"MAX_ENTRIES": 5000},  # about 1 KB each, per worker
     },
-    "sessions": {
+    "sessions": {  # files every worker reads: signing out ends a session everywhere
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": DATA_DIR / "sessions",
         "TIMEOUT": None,

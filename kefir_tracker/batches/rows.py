@@ -1,11 +1,12 @@
 """Rows of batch lists (History, a culture's batches), each rendered once per content.
 
 A row is a pure function of what it shows, so its HTML is cached under a key
-made of exactly those inputs (and a whole page of rows under all of theirs): the batch's own fields, its grains' name, its
+made of exactly those inputs: the batch's own fields, its grains' name, its
 number and best rating, the first-ferment time as shown, and the reader's
-units, time zone and year. Any change to any of them is a new key; nothing
-else can change a row, so a cached row is never stale, and it holds nothing
-private beyond the batch it shows, whose id is part of its key.
+units, time zone and year (and a whole page of rows under all of theirs).
+Any change to any of them is a new key; nothing else can change a row, so a
+cached row is never stale, and it holds nothing private beyond the batch it
+shows, whose id is part of its key.
 
 The cache lives in each worker's memory (LocMemCache "rows"), and the key
 includes a number given to each compiled row template, so an edited template
