@@ -1,9 +1,8 @@
 """What the pages read of one person's data, remembered until that data changes.
 
-Every save or delete of a culture, weighing, batch or tasting note gives its
-owner a new ``User.data_version`` (a random number) in the same transaction
-(their models save inside one, see ``OwnersData``; deletes always run in
-one); the receivers are connected for each model in ``watch``. The authentication
+Every save or delete of a culture, weighing, batch or tasting note (the
+subclasses of ``OwnersData``) gives its owner a new ``User.data_version`` (a
+random number) in the same transaction. The authentication
 middleware loads the signed-in user, and so the version, fresh from the
 database on every request. A read remembered under (owner, version, what was
 asked) is therefore exactly what the database held at that version: never
@@ -24,6 +23,7 @@ from django.core.cache import caches
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
 
 TIMEOUT = 24 * 3600
 _MISSING = object()
@@ -58,8 +58,14 @@ def data_changed(owners: Q) -> None:
 
 
 class OwnersData(models.Model):
-    """Base of the models ``watch``ed: a save and its owner's new data version
-    commit together, or neither does."""
+    """Base of the models whose every save or delete gives their owner a new data
+    version. Each says which foreign key leads to the owner (``owner_link``) and
+    which users own a row (``owners_of``, a Q on User through that relation, so no
+    row is fetched to find the owner). A save and the new version commit together,
+    or neither does; deletes always run in a transaction.
+    """
+
+    owner_link: str
 
     class Meta:
         abstract = True
@@ -68,34 +74,39 @@ class OwnersData(models.Model):
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             super().save(*args, **kwargs)
 
+    def owners_of(self) -> Q:
+        raise NotImplementedError
 
-def watch(model, owners, link: str) -> None:
-    """Every save or delete of a ``model`` changes the version of ``owners(instance)``,
-    a Q on User (a lookup through a relation, so no row is fetched to find the owner).
 
-    A save that moves the object to someone else (a new ``link``, the foreign key
-    that leads to the owner, changed in the admin) changes the previous owner's
-    version too: the stored row is read first. Saves that name their
-    ``update_fields`` without ``link`` cannot move it and skip that read.
-    """
-    uid = f"owner_cache:{model._meta.label}"
-    nobody = Q(pk__in=[])
+NOBODY = Q(pk__in=[])
 
-    def before_save(sender, instance, update_fields=None, **kwargs):
-        instance._owners_before = nobody
-        may_move = update_fields is None or {link, f"{link}_id"} & set(update_fields)
-        if instance.pk is None or not may_move:
-            return
+# Connected for every model (saves of sessions and the like stop at the isinstance
+# test), so that no subclass of OwnersData can be left out.
+
+
+@receiver(pre_save)
+def _before_save(sender, instance, update_fields=None, **kwargs):
+    """A save that moves the row to someone else (a new ``owner_link`` in the admin)
+    changes the previous owner's version too, so the stored row is read first; saves
+    naming ``update_fields`` without that link cannot move it and skip the read."""
+    if not isinstance(instance, OwnersData):
+        return
+    instance._owners_before = NOBODY
+    link = instance.owner_link
+    may_move = update_fields is None or {link, f"{link}_id"} & set(update_fields)
+    if instance.pk is not None and may_move:
         stored = sender._base_manager.filter(pk=instance.pk).first()
         if stored is not None:
-            instance._owners_before = owners(stored)
+            instance._owners_before = stored.owners_of()
 
-    def after_save(sender, instance, **kwargs):
-        data_changed(owners(instance) | instance.__dict__.pop("_owners_before", nobody))
 
-    def after_delete(sender, instance, **kwargs):
-        data_changed(owners(instance))
+@receiver(post_save)
+def _after_save(sender, instance, **kwargs):
+    if isinstance(instance, OwnersData):
+        data_changed(instance.owners_of() | instance.__dict__.pop("_owners_before", NOBODY))
 
-    pre_save.connect(before_save, sender=model, weak=False, dispatch_uid=uid)
-    post_save.connect(after_save, sender=model, weak=False, dispatch_uid=uid)
-    post_delete.connect(after_delete, sender=model, weak=False, dispatch_uid=uid)
+
+@receiver(post_delete)
+def _after_delete(sender, instance, **kwargs):
+    if isinstance(instance, OwnersData):
+        data_changed(instance.owners_of())

@@ -213,6 +213,7 @@ class Batch(OwnersData):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = BatchQuerySet.as_manager()
+    owner_link = "owner"
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -279,6 +280,9 @@ class Batch(OwnersData):
 
     def __str__(self):
         return f"{self.culture} in {self.get_base_display()}, {self.started_at:%Y-%m-%d}"
+
+    def owners_of(self):
+        return Q(pk=self.owner_id)
 
     def get_absolute_url(self):
         return link("batches:detail", self.pk)
@@ -400,6 +404,7 @@ class TastingNote(OwnersData):
     notes = models.TextField(blank=True)
 
     objects = TastingNoteQuerySet.as_manager()
+    owner_link = "batch"
 
     class Meta:
         ordering = ["tasted_at", "id"]
@@ -422,6 +427,9 @@ class TastingNote(OwnersData):
 
     def __str__(self):
         return f"{self.rating}/5 for {self.batch}"
+
+    def owners_of(self):
+        return Q(batches=self.batch_id)
 
     def get_absolute_url(self):
         return self.batch.get_absolute_url()

@@ -193,6 +193,7 @@ class Culture(OwnersData):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CultureQuerySet.as_manager()
+    owner_link = "owner"
 
     class Meta:
         ordering = ["name"]
@@ -221,6 +222,9 @@ class Culture(OwnersData):
 
     def __str__(self):
         return self.name
+
+    def owners_of(self):
+        return Q(pk=self.owner_id)
 
     def get_absolute_url(self):
         return link("grains:detail", self.pk)
@@ -334,6 +338,7 @@ class Weighing(OwnersData):
     )
 
     objects = WeighingQuerySet.as_manager()
+    owner_link = "culture"
 
     class Meta:
         ordering = ["-weighed_on", "-id"]
@@ -348,6 +353,9 @@ class Weighing(OwnersData):
 
     def __str__(self):
         return f"{self.culture}: {self.grams} g on {self.weighed_on}"
+
+    def owners_of(self):
+        return Q(cultures=self.culture_id)
 
     def get_absolute_url(self):
         return self.culture.get_absolute_url()
