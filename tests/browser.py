@@ -1,4 +1,6 @@
-"""Checks shared by the browser tests."""
+"""Steps and checks shared by the browser tests."""
+
+from tests.factories import PASSWORD
 
 
 def assert_no_horizontal_overflow(page):
@@ -8,3 +10,13 @@ def assert_no_horizontal_overflow(page):
     assert scroll_width <= inner_width, (
         f"{page.url} scrolls sideways: {scroll_width}px > {inner_width}px"
     )
+
+
+def sign_in_through_the_form(page, live_server, user):
+    """Sign ``user`` in on ``page`` with the real sign-in form; returns the page."""
+    page.goto(f"{live_server.url}/account/sign-in/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page

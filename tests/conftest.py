@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
+from tests.browser import sign_in_through_the_form
 from tests.factories import PASSWORD, make_culture, make_user
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -106,9 +107,4 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def signed_in_page(page, live_server, owner):
     """A phone-sized page signed in as ``owner`` through the real sign-in form."""
-    page.goto(f"{live_server.url}/account/sign-in/")
-    page.get_by_label("Username").fill(owner.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+    return sign_in_through_the_form(page, live_server, owner)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kefir_tracker.batches.models import Batch
-from tests.browser import assert_no_horizontal_overflow
-from tests.factories import PASSWORD, make_batch, make_culture, make_tasting
+from tests.browser import assert_no_horizontal_overflow, sign_in_through_the_form
+from tests.factories import make_batch, make_culture, make_tasting
 
 pytestmark = pytest.mark.browser
 
@@ -41,12 +41,7 @@ def watched_page(page, live_server, owner, culture):
             page.policies[response.url] = response.headers.get("content-security-policy")
 
     page.on("response", remember_policy)
-    page.goto(f"{live_server.url}/account/sign-in/")
-    page.get_by_label("Username").fill(owner.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+    return sign_in_through_the_form(page, live_server, owner)
 
 
 def assert_no_policy_trouble(page):
