@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -322,7 +321,7 @@ def delete(request, pk):
             request, f"Deleted the batch of {batch.culture.name} from {started:%d %b}."
         )
         if request.htmx:
-            return HttpResponseClientRedirect(reverse("batches:history"))
+            return HttpResponseClientRedirect(link("batches:history"))
         return redirect("batches:history")
     template = "batches/delete.html#confirm" if wants_fragment(request) else "batches/delete.html"
     return render(request, template, {"batch": batch})
