@@ -12,13 +12,16 @@ import django
 django.setup()
 
 from django.db import transaction  # noqa: E402
-from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from kefir_tracker.accounts.models import User  # noqa: E402
-from kefir_tracker.batches.models import Base, Batch, TastingNote  # noqa: E402
+from kefir_tracker.batches.models import (  # noqa: E402
+    Base,
+    Batch,
+    TastingNote,
+    number_in_start_order,
+)
 from kefir_tracker.grains.models import Culture, Kind, Origin, Status, Weighing  # noqa: E402
-from kefir_tracker.owner_cache import data_changed  # noqa: E402
 
 BATCHES, CULTURES, DEPTH = 10_000, 50, 1_000
 PASSWORD = "bench-password"
@@ -127,6 +130,7 @@ def seed(strain_batches: int) -> None:
                     strained_at=started + timedelta(hours=22),
                 )
             )
+    number_in_start_order(batches)
     Batch.objects.bulk_create(batches, batch_size=1000)
     TastingNote.objects.bulk_create(
         (
@@ -150,21 +154,19 @@ def seed(strain_batches: int) -> None:
 
     strainer = user("bench-strain")
     jar = Culture.objects.create(owner=strainer, name="Strain me")
-    Batch.objects.bulk_create(
-        (
-            Batch(
-                owner=strainer,
-                culture=jar,
-                base=Base.COW,
-                volume_ml=Decimal(500),
-                grains_in_g=Decimal(25),
-                started_at=now - timedelta(hours=20, seconds=n),
-            )
-            for n in range(strain_batches)
-        ),
-        batch_size=1000,
-    )
-    data_changed(Q(pk__in=[owner.pk, strainer.pk]))  # bulk_create sends no signals
+    to_strain = [
+        Batch(
+            owner=strainer,
+            culture=jar,
+            base=Base.COW,
+            volume_ml=Decimal(500),
+            grains_in_g=Decimal(25),
+            started_at=now - timedelta(hours=20, seconds=n),
+        )
+        for n in range(strain_batches)
+    ]
+    number_in_start_order(to_strain)
+    Batch.objects.bulk_create(to_strain, batch_size=1000)
 
 
 if __name__ == "__main__":

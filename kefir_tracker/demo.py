@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefir_tracker.accounts.models import User
-from kefir_tracker.batches.models import Base, Batch, TastingNote
+from kefir_tracker.batches.models import Base, Batch, TastingNote, number_in_start_order
 from kefir_tracker.grains.models import Culture, Kind, Origin, Status, Weighing
 
 DEMO_USERNAME = "demo"
@@ -343,6 +343,7 @@ class DemoYear:
         )
 
     def write_batches(self) -> None:
+        number_in_start_order(self.batches)
         Batch.objects.bulk_create(self.batches)
         for index, note in self.tastings:
             note.batch = self.batches[index]

@@ -152,36 +152,13 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "kefir_tracker.static_storage.StaticFilesStorage"
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
-    },
-}
-
-# "rows": rendered rows of batch lists, keyed by everything they show (batches/rows.py).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "rows": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "rows",
-        "OPTIONS": {"MAX_ENTRIES": 5000},  # about 1 KB each, per worker
-    },
-    "sessions": {  # files every worker reads: signing out ends a session everywhere
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": DATA_DIR / "sessions",
-        "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 10_000},
-    },
-    "reads": {  # kefir_tracker/owner_cache.py
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "reads",
-        "OPTIONS": {"MAX_ENTRIES": 2000},  # a few KB each, per worker
     },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-SESSION_CACHE_ALIAS = "sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 90  # a kitchen phone stays signed in for a season
 
 # Sign-in throttling (django-axes, kept in the database so every worker sees

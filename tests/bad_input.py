@@ -114,8 +114,7 @@ MODELS = [User, Culture, Weighing, Batch, TastingNote]
 
 
 def snapshot() -> dict:
-    """Every stored row of the app's data, to compare before and after a refused post.
-    (Not User.data_version: a stamp that changes with the rest, for owner_cache.)"""
+    """Every stored row of the app's data, to compare before and after a refused post."""
     return {
         model.__name__: list(model.objects.order_by("pk").values(*compared_fields(model)))
         for model in MODELS
@@ -123,7 +122,7 @@ def snapshot() -> dict:
 
 
 def compared_fields(model) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields if f.name != "data_version"]
+    return [f.attname for f in model._meta.concrete_fields]
 
 
 def invalid_rows() -> list[str]:

@@ -1,9 +1,7 @@
 import os
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import override_settings
 
 from tests.browser import sign_in_through_the_form
 from tests.factories import PASSWORD, make_culture, make_user
@@ -21,15 +19,6 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(autouse=True, scope="session")
-def sessions_in_a_temporary_folder(tmp_path_factory):
-    """Sessions are cached in files under DATA_DIR; the tests' sessions go elsewhere."""
-    caches = {**settings.CACHES, "sessions": {**settings.CACHES["sessions"]}}
-    caches["sessions"]["LOCATION"] = tmp_path_factory.mktemp("sessions")
-    with override_settings(CACHES=caches):
-        yield
 
 
 @pytest.fixture(autouse=True)

@@ -170,10 +170,13 @@ def wait_until_serving(port, process, log, limit_s=60):
 
 
 def stored_figures(database):
+    """How many batches are stored and strained, and their numbers in logging order."""
     with sqlite3.connect(database) as connection:
-        return connection.execute(
+        stored, strained = connection.execute(
             "SELECT COUNT(*), COUNT(strained_at) FROM batches_batch"
         ).fetchone()
+        numbers = [n for (n,) in connection.execute("SELECT number FROM batches_batch ORDER BY id")]
+    return stored, strained, numbers
 
 
 def test_eight_clients_start_and_strain_200_batches_at_once(server):
@@ -195,7 +198,7 @@ def test_eight_clients_start_and_strain_200_batches_at_once(server):
     answers = [answer for phone in phones for answer in phone.answers]
     errors = [answer for answer in answers if answer[2] >= 400]
     locked = [where for phone in phones for where in phone.locked]
-    stored, strained = stored_figures(database)
+    stored, strained, numbers = stored_figures(database)
     server_log = log.read_text()
     print(
         f"\nconcurrency: {CLIENTS} clients x {BATCHES_EACH} batches = {CLIENTS * BATCHES_EACH} "
@@ -215,3 +218,5 @@ def test_eight_clients_start_and_strain_200_batches_at_once(server):
     assert None not in ids, "a start was refused or its batch not found"
     assert len(set(ids)) == CLIENTS * BATCHES_EACH
     assert (stored, strained) == (CLIENTS * BATCHES_EACH, CLIENTS * BATCHES_EACH)
+    # Eight phones logging the same grains at once: every batch its own number, none skipped.
+    assert numbers == list(range(1, CLIENTS * BATCHES_EACH + 1))

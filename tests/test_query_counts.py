@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kefir_tracker.batches.models import Batch, TastingNote
+from kefir_tracker.batches.models import Batch, TastingNote, number_in_start_order
 from kefir_tracker.batches.pagination import Cursor
 from kefir_tracker.grains.models import Culture, Weighing
 from tests.factories import make_batch, make_culture
@@ -38,7 +38,7 @@ class Account:
         """Add batches, tastings, weighings and generations of splits up to ``to`` of each."""
         new = to - self.size
         now = timezone.now()
-        batches = Batch.objects.bulk_create(
+        batches = [
             Batch(
                 owner=self.owner,
                 culture=self.culture,
@@ -50,7 +50,9 @@ class Account:
                 strained_at=None if n % 10 == 0 else now - timedelta(days=1, hours=self.size + n),
             )
             for n in range(new)
-        )
+        ]
+        number_in_start_order(batches)
+        Batch.objects.bulk_create(batches)
         TastingNote.objects.bulk_create(
             TastingNote(batch=b, rating=1 + n % 5, tasted_at=b.started_at, notes="tangy")
             for n, b in enumerate(batches)

@@ -182,6 +182,7 @@ class _Importer:
         self.created: dict[str, dict] = defaultdict(dict)  # section -> ref -> saved object
         self.added, self.skipped = defaultdict(int), defaultdict(int)
         self.existing_names = {c.name.lower(): c for c in Culture.objects.for_user(user)}
+        self.new_cultures: set[int] = set()  # pks of the grains this import created
 
     def problem(self, where, message):
         if len(self.problems) < MAX_PROBLEMS:
@@ -239,6 +240,8 @@ class _Importer:
             return
         if hasattr(obj, "owner_id"):
             obj.owner = self.user
+        if section == "batches" and obj.culture_id not in self.new_cultures:
+            obj.number = None  # grains already here: the batch takes their next number
         duplicate = self.find_duplicate(section, obj)
         if duplicate is not None:
             self.skipped[section] += 1
@@ -255,6 +258,8 @@ class _Importer:
         self.added[section] += 1
         if "ref" in record:
             self.created[section][record["ref"]] = obj
+        if section == "cultures":
+            self.new_cultures.add(obj.pk)
 
     @staticmethod
     def value(field, raw):

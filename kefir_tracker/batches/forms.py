@@ -12,6 +12,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from kefir_tracker import units
@@ -27,7 +28,6 @@ from kefir_tracker.batches.models import (
 from kefir_tracker.batches.pagination import Cursor, InvalidCursor
 from kefir_tracker.forms import QuantityField, grams_field
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
-from kefir_tracker.links import link
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -155,7 +155,7 @@ class StartBatchForm(UnitFormMixin, forms.Form):
         self.fields = fields
 
     form_id = property(lambda self: f"start-{self.culture.pk}")
-    action_url = property(lambda self: link("batches:start", self.culture.pk))
+    action_url = property(lambda self: reverse("batches:start", args=[self.culture.pk]))
     submit_label = "Start"
 
     @property
@@ -188,7 +188,7 @@ class BatchActionForm(UnitFormMixin, forms.Form):
 
     @property
     def action_url(self):
-        return link(self.url_name, self.batch.pk)
+        return reverse(self.url_name, args=[self.batch.pk])
 
 
 class StrainForm(BatchActionForm):

@@ -1,20 +1,18 @@
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import models, transaction
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
-from kefir_tracker.links import link
-from kefir_tracker.owner_cache import OwnersData
 
 MAX_VOLUME_ML = 20_000
+MAX_BATCH_NUMBER = 1_000_000
 MAX_SUGAR_G = 2000
 MIN_ROOM_C, MAX_ROOM_C = -10, 50
 # A time outside these years is a typo; year 1 or 9999 would also overflow when
@@ -83,20 +81,17 @@ class BatchQuerySet(models.QuerySet):
         raise ValueError(f"Unknown batch status {status!r}")
 
     def for_list(self):
-        """Rows for a list of batches, each with ``number`` and ``best_rating``, in one query.
-
-        ``number`` is "batch N of these grains": 1 + how many batches of the same
-        culture started before this one (ties broken by id). It is a correlated
-        count, not a window function, so it stays the same whatever the list is
-        filtered by. ``best_rating`` is the highest tasting rating, or None.
-        """
-        return self.select_related("culture").annotate(**_list_annotations())
+        """Rows for a list of batches, with their grains and ``best_rating`` (the
+        highest tasting rating, or None), in one query."""
+        best = TastingNote.objects.filter(batch=OuterRef("pk")).order_by("-rating").values("rating")
+        return self.select_related("culture").annotate(best_rating=Subquery(best[:1]))
 
     def for_rows(self):
         """``for_list()`` with only the columns a row of History or a culture's batches
         shows: every column costs a conversion per row."""
         return self.for_list().only(
             "culture__name",
+            "number",
             "base",
             "volume_ml",
             "started_at",
@@ -125,26 +120,18 @@ class BatchQuerySet(models.QuerySet):
         )
 
 
-@cache
-def _list_annotations():
-    """``number`` and ``best_rating`` for BatchQuerySet.for_list(), built once per
-    process (see grains.models._stats): every History page and batch page uses them."""
-    earlier = (
-        Batch.objects.filter(culture=OuterRef("culture"))
-        .filter(  # a range on the culture's index, minus ties (see pagination.keyset_page)
-            Q(started_at__lte=OuterRef("started_at"))
-            & ~Q(started_at=OuterRef("started_at"), pk__gte=OuterRef("pk"))
-        )
-        .order_by()
+def number_in_start_order(batches) -> None:
+    """Number unsaved ``batches`` in start order, after their grains' highest stored
+    number, for ``bulk_create()`` (which does not call ``save()``)."""
+    counts = dict(
+        Batch.objects.filter(culture__in={batch.culture_id for batch in batches})
         .values("culture")
-        .annotate(n=Count("pk"))
-        .values("n")
+        .annotate(highest=Max("number"))
+        .values_list("culture", "highest")
     )
-    best = TastingNote.objects.filter(batch=OuterRef("pk")).order_by("-rating").values("rating")[:1]
-    return {
-        "number": Coalesce(Subquery(earlier), Value(0)) + 1,
-        "best_rating": Subquery(best),
-    }
+    for batch in sorted(batches, key=lambda b: (b.started_at, id(b))):
+        counts[batch.culture_id] = counts.get(batch.culture_id, 0) + 1
+        batch.number = counts[batch.culture_id]
 
 
 def positive(limit, unit, what):
@@ -154,7 +141,7 @@ def positive(limit, unit, what):
     ]
 
 
-class Batch(OwnersData):
+class Batch(models.Model):
     """One fermentation: grains put into a base at a start time, strained later."""
 
     owner = models.ForeignKey(
@@ -162,6 +149,9 @@ class Batch(OwnersData):
     )
     # RESTRICT: grains that made batches cannot be deleted, only retired.
     culture = models.ForeignKey(Culture, on_delete=models.RESTRICT, related_name="batches")
+    # "Batch N of these grains", written on the jar: given when the batch is logged
+    # (the next after the grains' highest, even for a batch logged late), never changed.
+    number = models.PositiveIntegerField(editable=False)
     base = models.CharField(max_length=7, choices=Base, default=Base.COW)
     volume_ml = models.DecimalField(
         "volume",
@@ -213,7 +203,6 @@ class Batch(OwnersData):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = BatchQuerySet.as_manager()
-    owner_link = "owner"
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -229,6 +218,16 @@ class Batch(OwnersData):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["culture", "number"],
+                name="batch_number_unique_per_culture",
+                violation_error_message="These grains already have a batch with this number.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=MAX_BATCH_NUMBER),
+                name="batch_number_positive",
+                violation_error_message="A batch number is from 1 to 1,000,000.",
+            ),
             models.CheckConstraint(
                 condition=Q(volume_ml__gt=0, volume_ml__lte=MAX_VOLUME_ML),
                 name="batch_volume_in_range",
@@ -281,11 +280,19 @@ class Batch(OwnersData):
     def __str__(self):
         return f"{self.culture} in {self.get_base_display()}, {self.started_at:%Y-%m-%d}"
 
-    def owners_of(self):
-        return Q(pk=self.owner_id)
+    def save(self, *args, **kwargs):
+        if self.number is not None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            # The grains' row is locked until the batch is stored, so two batches
+            # logged at once for the same grains cannot take the same number.
+            list(Culture.objects.select_for_update().filter(pk=self.culture_id).values_list("pk"))
+            highest = Batch.objects.filter(culture_id=self.culture_id).aggregate(n=Max("number"))
+            self.number = (highest["n"] or 0) + 1
+            return super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return link("batches:detail", self.pk)
+        return reverse("batches:detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -388,7 +395,7 @@ def one_to_five(what):
     ]
 
 
-class TastingNote(OwnersData):
+class TastingNote(models.Model):
     """A dated judgement of a batch; a batch can have several."""
 
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="tasting_notes")
@@ -404,7 +411,6 @@ class TastingNote(OwnersData):
     notes = models.TextField(blank=True)
 
     objects = TastingNoteQuerySet.as_manager()
-    owner_link = "batch"
 
     class Meta:
         ordering = ["tasted_at", "id"]
@@ -427,9 +433,6 @@ class TastingNote(OwnersData):
 
     def __str__(self):
         return f"{self.rating}/5 for {self.batch}"
-
-    def owners_of(self):
-        return Q(batches=self.batch_id)
 
     def get_absolute_url(self):
         return self.batch.get_absolute_url()

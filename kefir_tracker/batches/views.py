@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,8 +33,6 @@ from kefir_tracker.batches.forms import (
 from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import keyset_page
 from kefir_tracker.grains.models import Culture
-from kefir_tracker.links import link
-from kefir_tracker.owner_cache import remember
 
 FORMS_BY_NAME = {
     "strain": StrainForm,
@@ -59,11 +58,8 @@ def wants_fragment(request) -> bool:
 def get_batch(request, pk) -> Batch:
     """The signed-in user's batch, with its number, best rating and tastings; 404 for others."""
 
-    def read():
-        batches = Batch.objects.for_user(request.user).for_list()
-        return get_object_or_404(batches.prefetch_related("tasting_notes"), pk=pk)
-
-    return remember(request, "batch", (pk,), read)
+    batches = Batch.objects.for_user(request.user).for_list()
+    return get_object_or_404(batches.prefetch_related("tasting_notes"), pk=pk)
 
 
 def _next_url(request, default):
@@ -85,12 +81,7 @@ def _start_form(request, culture):
 def _today_context(request, bound_form=None, open_culture=None):
     """Today's cards. Only the start form asked for (``open_culture``, or one sent back
     with errors) is rendered; the others load when their card is opened."""
-    cultures = remember(
-        request,
-        "today-cultures",
-        (),
-        lambda: services.active_cultures_with_last_batch(request.user),
-    )
+    cultures = services.active_cultures_with_last_batch(request.user)
     for extra in (bound_form and bound_form.culture, open_culture):
         if extra is not None and extra not in cultures:
             cultures.append(extra)
@@ -101,13 +92,7 @@ def _today_context(request, bound_form=None, open_culture=None):
         elif culture == open_culture:
             culture.start_form = _start_form(request, culture)
     return {
-        "start_form_open": bool(bound_form or open_culture),
-        "fermenting": remember(
-            request,
-            "today-fermenting",
-            (),
-            lambda: services.fermenting_with_estimates(request.user),
-        ),
+        "fermenting": services.fermenting_with_estimates(request.user),
         "cultures": cultures,
     }
 
@@ -165,7 +150,7 @@ def _history_url(**params):
     """History's address with the filters that are set (empty ones left out)."""
     query = QueryDict(mutable=True)
     query.update({key: value for key, value in params.items() if value})
-    url = link("batches:history")
+    url = reverse("batches:history")
     return f"{url}?{query.urlencode()}" if query else url
 
 
@@ -187,11 +172,7 @@ def history(request):
         return render(request, "batches/history.html", context, status=400)
     cursor = form.cleaned_data["cursor"]
     filters = {name: request.GET.get(name, "") for name in form.fields if name != "cursor"}
-
-    def read():
-        return keyset_page(form.filter(Batch.objects.for_user(request.user).for_rows()), cursor)
-
-    page = remember(request, "history", (filters, cursor), read)
+    page = keyset_page(form.filter(Batch.objects.for_user(request.user).for_rows()), cursor)
     context.update(page=page, cursor=cursor, newest_url=_history_url(**filters))
     if page.next_cursor:
         context["next_url"] = _history_url(**filters, cursor=page.next_cursor)
@@ -226,8 +207,7 @@ def _detail_context(request, batch, bound_form=None, open_form=""):
         forms[bound_form.name] = bound_form
         open_form = bound_form.name
     if batch.status == "fermenting":
-        usual = remember(request, "usual", (), lambda: services.usual_durations(request.user))
-        batch.estimate = services.estimate(batch, usual)
+        batch.estimate = services.estimate(batch, services.usual_durations(request.user))
     return {"batch": batch, "forms": forms, "open_form": open_form}
 
 
@@ -321,7 +301,7 @@ def delete(request, pk):
             request, f"Deleted the batch of {batch.culture.name} from {started:%d %b}."
         )
         if request.htmx:
-            return HttpResponseClientRedirect(link("batches:history"))
+            return HttpResponseClientRedirect(reverse("batches:history"))
         return redirect("batches:history")
     template = "batches/delete.html#confirm" if wants_fragment(request) else "batches/delete.html"
     return render(request, template, {"batch": batch})

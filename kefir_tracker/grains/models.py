@@ -8,12 +8,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from tree_queries.fields import TreeNodeForeignKey
 from tree_queries.query import TreeQuerySet
-
-from kefir_tracker.links import link
-from kefir_tracker.owner_cache import OwnersData
 
 MAX_GRAINS_G = 2000
 HUNGRY_AFTER = timedelta(days=3)
@@ -160,7 +158,7 @@ def _dairy_rotation():
     }
 
 
-class Culture(OwnersData):
+class Culture(models.Model):
     """One living colony of kefir grains; shown to people as "grains"."""
 
     owner = models.ForeignKey(
@@ -193,7 +191,6 @@ class Culture(OwnersData):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CultureQuerySet.as_manager()
-    owner_link = "owner"
 
     class Meta:
         ordering = ["name"]
@@ -223,11 +220,8 @@ class Culture(OwnersData):
     def __str__(self):
         return self.name
 
-    def owners_of(self):
-        return Q(pk=self.owner_id)
-
     def get_absolute_url(self):
-        return link("grains:detail", self.pk)
+        return reverse("grains:detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -325,7 +319,7 @@ class WeighingQuerySet(models.QuerySet):
         return self.filter(culture__owner=user)
 
 
-class Weighing(OwnersData):
+class Weighing(models.Model):
     culture = models.ForeignKey(Culture, on_delete=models.CASCADE, related_name="weighings")
     weighed_on = models.DateField(default=timezone.localdate)
     grams = models.DecimalField(
@@ -338,7 +332,6 @@ class Weighing(OwnersData):
     )
 
     objects = WeighingQuerySet.as_manager()
-    owner_link = "culture"
 
     class Meta:
         ordering = ["-weighed_on", "-id"]
@@ -353,9 +346,6 @@ class Weighing(OwnersData):
 
     def __str__(self):
         return f"{self.culture}: {self.grams} g on {self.weighed_on}"
-
-    def owners_of(self):
-        return Q(cultures=self.culture_id)
 
     def get_absolute_url(self):
         return self.culture.get_absolute_url()

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Case, IntegerField, Value, When
@@ -24,7 +22,6 @@ from kefir_tracker.grains.forms import (
 )
 from kefir_tracker.grains.lineage import family_of, forest
 from kefir_tracker.grains.models import Culture, Status, Weighing
-from kefir_tracker.owner_cache import remember
 
 STATUS_ORDER = Case(
     *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
@@ -97,12 +94,9 @@ def culture_detail(request, pk):
 def _batch_page(request, culture, cursor):
     """One page of the culture's batches, newest first, numbered "batch N" for good."""
 
-    def read():
-        batches = Batch.objects.for_user(request.user).filter(culture=culture)
-        return keyset_page(batches.for_rows(), cursor)
-
+    batches = Batch.objects.for_user(request.user).filter(culture=culture)
     try:
-        page = remember(request, "culture-batches", (culture.pk, cursor), read)
+        page = keyset_page(batches.for_rows(), cursor)
     except InvalidCursor:
         raise BadRequest("That page of batches does not exist.") from None
     next_url = f"{culture.get_absolute_url()}?cursor={page.next_cursor}" if page.next_cursor else ""
@@ -112,19 +106,15 @@ def _batch_page(request, culture, cursor):
 def _culture_page(request, pk, *, cursor=None, done="", done_level=None, open_lazy="", **forms):
     """The culture page, or for htmx only its panel (everything above the batches)."""
     try:
-        lineage = remember(request, "family", (pk,), lambda: family_of(request.user, pk))
+        lineage = family_of(request.user, pk)
     except Culture.DoesNotExist:
         raise Http404("No such grains.") from None
     culture = lineage.culture
-    # Drawn up to the end of this hour (less than a pixel at 12 weeks across), so
-    # the chart's HTML can be remembered until the data changes or the hour turns.
-    this_hour = timezone.now().replace(minute=0, second=0, microsecond=0)
-    chart_until = this_hour + timedelta(hours=1, microseconds=-1)
+    now = timezone.now()
     context = {
         "culture": culture,
         "lineage": lineage,
-        "chart": SimpleLazyObject(lambda: _weight_chart(culture, chart_until)),
-        "chart_until": chart_until,
+        "chart": SimpleLazyObject(lambda: _weight_chart(culture, now)),
         "done": done,
         "done_is_error": done_level == messages.ERROR,
         "status_actions": _status_actions(culture),

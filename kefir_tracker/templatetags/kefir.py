@@ -1,15 +1,11 @@
 """Template tags and filters used on every page (loaded as a builtin in settings)."""
 
-import itertools
 from datetime import timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from kefir_tracker import units
-from kefir_tracker.links import link as remembered_link
-from kefir_tracker.owner_cache import remember
 
 register = template.Library()
 
@@ -17,12 +13,6 @@ register = template.Library()
 def _user_unit(context, attribute, default):
     user = context.get("user")
     return getattr(user, attribute, default) if user is not None else default
-
-
-@register.simple_tag
-def link(viewname, *args, **kwargs):
-    """{% link 'batches:detail' batch.pk %}: {% url %}, remembered (kefir_tracker.links)."""
-    return remembered_link(viewname, *args, **kwargs)
 
 
 @register.simple_tag(takes_context=True)
@@ -101,49 +91,3 @@ def clock(moment):
     local = timezone.localtime(moment)
     time = f"{local:%H:%M}"
     return time if local.date() == timezone.localdate() else f"{local:%a} {time}"
-
-
-@register.simple_tag(takes_context=True)
-def batch_rows(context, batches):
-    """{% batch_rows page.items %}: the rows of a batch list (see batches.rows)."""
-    from kefir_tracker.batches.rows import render_rows
-
-    return mark_safe(render_rows(batches, context))  # rendered by the autoescaping row template
-
-
-class RememberedNode(template.Node):
-    # Each compiled node gets a number of its own (not id(), which a node compiled
-    # after an edited template is reloaded may reuse), so a changed template
-    # never meets HTML rendered by the old one.
-    _numbers = itertools.count()
-
-    def __init__(self, nodelist, name, parts):
-        self.nodelist, self.name, self.parts = nodelist, name, parts
-        self.number = next(self._numbers)
-
-    def render(self, context):
-        user = context["user"]
-        parts = (
-            self.number,
-            *(part.resolve(context) for part in self.parts),
-            getattr(user, "volume_unit", ""),
-            getattr(user, "temperature_unit", ""),
-            timezone.get_current_timezone_name(),
-            timezone.localdate(),
-        )
-        return remember(context["request"], self.name, parts, lambda: self.nodelist.render(context))
-
-
-@register.tag
-def remembered(parser, token):
-    """{% remembered "name" part… %}…{% endremembered %}: the enclosed HTML, rendered
-    once per version of the signed-in person's data (see kefir_tracker.owner_cache).
-
-    The parts name everything else the HTML shows (the culture's pk, …); the
-    reader's units, time zone and today's date are added. Only for HTML that
-    depends on nothing else: not on the time of day, not on a CSRF token.
-    """
-    name, *parts = token.split_contents()[1:]
-    nodelist = parser.parse(("endremembered",))
-    parser.delete_first_token()
-    return RememberedNode(nodelist, name.strip("\"'"), [parser.compile_filter(p) for p in parts])

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kefir_tracker.batches.models import Batch, TastingNote
+from kefir_tracker.batches.models import Batch, TastingNote, number_in_start_order
 from tests.factories import make_culture
 
 PAGES = [
@@ -25,7 +25,7 @@ def add_batches(owner, how_many):
     """Batches over three new cultures: most strained and tasted, every 50th fermenting."""
     cultures = [make_culture(owner, f"Grains {next(_names)}") for _ in range(3)]
     now = timezone.now()
-    batches = Batch.objects.bulk_create(
+    batches = [
         Batch(
             owner=owner,
             culture=cultures[n % 3],
@@ -36,7 +36,9 @@ def add_batches(owner, how_many):
             strained_at=None if n % 50 == 0 else now - timedelta(hours=n * 7),
         )
         for n in range(how_many)
-    )
+    ]
+    number_in_start_order(batches)
+    Batch.objects.bulk_create(batches)
     TastingNote.objects.bulk_create(
         TastingNote(batch=batch, rating=1 + n % 5, tasted_at=batch.started_at, notes="tangy")
         for n, batch in enumerate(batches)

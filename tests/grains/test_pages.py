@@ -147,7 +147,7 @@ def test_batches_come_newest_first_with_stable_numbers_and_more_on_scroll(
     owner_client, culture, settings
 ):
     settings.PAGE_SIZE = PAGE_SIZE = 20
-    for age in range(PAGE_SIZE + 5):
+    for age in reversed(range(PAGE_SIZE + 5)):  # logged oldest first: #1 is the oldest
         make_batch(culture, started_at=days_ago(age + 1))
 
     first = owner_client.get(culture.get_absolute_url()).content.decode()
