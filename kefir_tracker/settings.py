@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
-    "template_partials",
     "axes",
 ]
 
@@ -74,19 +73,34 @@ ROOT_URLCONF = "kefir_tracker.urls"
 FORM_RENDERER = "kefir_tracker.forms.FormRenderer"
 WSGI_APPLICATION = "kefir_tracker.wsgi.application"
 
+CONTEXT_PROCESSORS = [
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "kefir_tracker.accounts.context_processors.site",
+]
+# The app's pages are Jinja2 (kefir_tracker/templating.py): rendering is most of
+# what a page costs, and Jinja2 renders them several times faster. The Django
+# engine is there for the admin; forms render through Django's Jinja2 widgets.
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,  # django/forms/jinja2/: the form widgets
+        "OPTIONS": {
+            "environment": "kefir_tracker.templating.environment",
+            "context_processors": CONTEXT_PROCESSORS,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+        },
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "kefir_tracker.accounts.context_processors.site",
-            ],
-            "builtins": ["kefir_tracker.templatetags.kefir"],
+                *CONTEXT_PROCESSORS,
+            ]
         },
     },
 ]

@@ -76,7 +76,7 @@ def test_every_history_filter_answers_bad_values_with_a_page_or_a_400(owner_clie
 def test_a_search_for_markup_is_shown_escaped_in_the_search_box(owner_client, batches):
     response = owner_client.get(reverse("batches:history"), {"q": IMG})
     assert response.status_code == 200
-    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in response.text
+    assert 'value="&#34;&gt;&lt;img src=x onerror=alert(1)&gt;"' in response.text
     assert IMG not in response.text
 
 

@@ -18,7 +18,7 @@ from tests.bad_input import EMOJI, IMG, RTL, SCRIPT
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
-ESCAPED_IMG = "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
+ESCAPED_IMG = "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;"  # as Jinja2 (MarkupSafe) escapes it
 NOTES = f"{SCRIPT} {IMG} {EMOJI} {RTL}"
 
 

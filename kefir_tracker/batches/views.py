@@ -10,7 +10,7 @@ sends the form back into its own place.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,6 +33,7 @@ from kefir_tracker.batches.forms import (
 from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import keyset_page
 from kefir_tracker.grains.models import Culture
+from kefir_tracker.templating import render
 
 FORMS_BY_NAME = {
     "strain": StrainForm,
@@ -102,7 +103,7 @@ def _today_card(request, batch, strain_form=None):
     if batch.strained_at is None:
         batch.estimate = services.estimate(batch, services.usual_durations(request.user))
     context = {"batch": batch, "strain_form": strain_form}
-    return render(request, "batches/today.html#batch-card", context)
+    return render(request, "batches/today.html#batch_card", context)
 
 
 @require_GET
@@ -118,8 +119,8 @@ def today(request):
         culture.last_batch = services.last_batch(culture)
         if wants_fragment(request):
             form = _start_form(request, culture)
-            return render(request, "batches/today.html#start-form", {"form": form})
-    template = "batches/today.html#today-body" if wants_fragment(request) else "batches/today.html"
+            return render(request, "batches/today.html#start_form", {"form": form})
+    template = "batches/today.html#today_body" if wants_fragment(request) else "batches/today.html"
     return render(request, template, _today_context(request, open_culture=culture))
 
 
@@ -134,11 +135,11 @@ def start(request, culture_pk):
             add_model_errors(form, error)
         else:
             if wants_fragment(request):
-                return render(request, "batches/today.html#today-body", _today_context(request))
+                return render(request, "batches/today.html#today_body", _today_context(request))
             messages.success(request, f"Started {culture.name} in {batch.get_base_display()}.")
             return redirect("batches:today")
     if wants_fragment(request):
-        response = render(request, "batches/today.html#start-form", {"form": form})
+        response = render(request, "batches/today.html#start_form", {"form": form})
         return reswap(retarget(response, f"#{form.form_id}"), "outerHTML")
     return render(request, "batches/today.html", _today_context(request, bound_form=form))
 
@@ -167,7 +168,7 @@ def history(request):
         "filters_open": asked or any(map(request.GET.get, folded)),
     }
     if asked and wants_fragment(request):
-        return render(request, "batches/history.html#filter-fields", context)
+        return render(request, "batches/history.html#filter_fields", context)
     if not form.is_valid():
         return render(request, "batches/history.html", context, status=400)
     cursor = form.cleaned_data["cursor"]

@@ -3,7 +3,7 @@ from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +22,7 @@ from kefir_tracker.grains.forms import (
 )
 from kefir_tracker.grains.lineage import family_of, forest
 from kefir_tracker.grains.models import Culture, Status, Weighing
+from kefir_tracker.templating import render
 
 STATUS_ORDER = Case(
     *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
@@ -82,12 +83,12 @@ def culture_detail(request, pk):
         if request.htmx:
             culture = get_object_or_404(Culture.objects.for_user(request.user).with_stats(), pk=pk)
             context = {"culture": culture, name: _lazy_form(name, culture, request.user)}
-            return render(request, f"grains/detail.html#{form}-form", context)
+            return render(request, f"grains/detail.html#{form}_form", context)
         return _culture_page(request, pk, cursor=cursor, open_lazy=name)
     if request.htmx and cursor:
         culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
         context = {"culture": culture, **_batch_page(request, culture, cursor)}
-        return render(request, "grains/detail.html#batch-rows", context)
+        return render(request, "grains/detail.html#batch_rows", context)
     return _culture_page(request, pk, cursor=cursor)
 
 

@@ -1,3 +1,5 @@
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -58,6 +60,14 @@ def test_it_shows_only_the_users_own_batches(owner_client, other_user, culture):
     assert rows(owner_client.get(HISTORY)) == [mine.pk]
 
 
+def older_batches_link(response):
+    """The address of the page's "Older batches" link, or None when it has none."""
+    found = re.search(
+        r'<a class="button secondary" href="([^"]+)">Older batches</a>', response.text
+    )
+    return html.unescape(found.group(1)) if found else None
+
+
 def test_it_pages_by_keyset_with_a_real_link_to_older_batches(owner_client, culture, small_pages):
     start = timezone.now() - timedelta(days=30)
     same_time = start + timedelta(days=10)
@@ -67,19 +77,15 @@ def test_it_pages_by_keyset_with_a_real_link_to_older_batches(owner_client, cult
 
     first = owner_client.get(HISTORY)
     assert rows(first) == [b.pk for b in newest_first[:3]]
-    next_url = first.context["next_url"]
+    next_url = older_batches_link(first)
     assert "cursor=" in next_url
-    assert (
-        f'<a class="button secondary" href="{next_url.replace("&", "&amp;")}">Older batches</a>'
-        in first.content.decode()
-    )
 
     second = owner_client.get(next_url)
     assert rows(second) == [b.pk for b in newest_first[3:6]]
     assert f'href="{HISTORY}">← Newest batches' in second.content.decode()
-    third = owner_client.get(second.context["next_url"])
+    third = owner_client.get(older_batches_link(second))
     assert rows(third) == [b.pk for b in newest_first[6:]]
-    assert "next_url" not in third.context
+    assert older_batches_link(third) is None
 
 
 def test_a_batch_started_while_scrolling_does_not_shift_the_next_page(
@@ -89,7 +95,7 @@ def test_a_batch_started_while_scrolling_does_not_shift_the_next_page(
     batches = [make_batch(culture, started_at=start + timedelta(days=n)) for n in range(6)]
     first = owner_client.get(HISTORY)
     make_batch(culture, started_at=timezone.now())
-    second = owner_client.get(first.context["next_url"])
+    second = owner_client.get(older_batches_link(first))
     assert rows(second) == [b.pk for b in reversed(batches[:3])]
 
 
@@ -101,7 +107,7 @@ def test_htmx_scrolling_gets_just_the_next_rows_and_the_next_trigger(
         make_batch(culture, started_at=start + timedelta(days=n))
     first = owner_client.get(HISTORY)
     assert 'hx-trigger="revealed"' in first.content.decode()
-    response = owner_client.get(first.context["next_url"], **HTMX)
+    response = owner_client.get(older_batches_link(first), **HTMX)
     assert response.status_code == 200
     page = response.content.decode()
     assert "<html" not in page

@@ -1,0 +1,175 @@
+"""The app's pages are Jinja2 templates (the admin stays on Django's): the
+environment with what every template may call, and ``render``, which also
+renders one block of a page as the htmx fragment of that page.
+
+Dates are formatted in Python: the app speaks English only, and rows of
+History repeat them for every batch.
+"""
+
+from datetime import timedelta
+
+from django.http import HttpResponse
+from django.shortcuts import render as render_page
+from django.template import engines
+from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
+from django_htmx.jinja import htmx_script
+from jinja2 import Environment, pass_context
+from jinja2_fragments import render_block
+
+from kefir_tracker import units
+
+
+def render(request, template_name, context=None, status=None):
+    """Django's ``render()``; ``"page.html#name"`` renders only ``{% block name %}``
+    of that page, with the same context (the fragment an htmx request swaps in)."""
+    name, _, block = template_name.partition("#")
+    if not block:
+        return render_page(request, name, context, status=status)
+    backend = engines["jinja2"]
+    # What Django's Jinja2 backend gives a whole page, for the block alone.
+    context = {
+        **(context or {}),
+        "request": request,
+        "csrf_input": csrf_input_lazy(request),
+        "csrf_token": csrf_token_lazy(request),
+    }
+    for processor in backend.template_context_processors:
+        context.update(processor(request))
+    return HttpResponse(render_block(backend.env, name, block, context), status=status)
+
+
+def url(viewname, *args):
+    """``url('batches:detail', batch.pk)``: Django's ``reverse()``."""
+    return reverse(viewname, args=args)
+
+
+@pass_context
+def temperature(context, celsius):
+    """A stored °C value in the reader's unit."""
+    user = context.get("user")
+    return units.show_temperature(celsius, getattr(user, "temperature_unit", "C"))
+
+
+@pass_context
+def volume(context, ml):
+    """A stored ml value in the reader's unit."""
+    user = context.get("user")
+    return units.show_volume(ml, getattr(user, "volume_unit", "ml"))
+
+
+def grams(value):
+    return "" if value is None else f"{units.trim(units.round_to(value, 1))} g"
+
+
+def hours(delta: timedelta | None):
+    """A duration as people say it: '45 min', '18 h 20 min', '2 d 3 h'."""
+    if delta is None:
+        return ""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hrs, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hrs} h" if hrs else f"{days} d"
+    if hrs:
+        return f"{hrs} h {minutes} min" if minutes else f"{hrs} h"
+    return f"{minutes} min"
+
+
+def day(moment):
+    """'Tue 3 Mar' in the active time zone, with the year when it is not this year."""
+    local = timezone.localtime(moment)
+    text = f"{local:%a} {local.day} {local:%b}"
+    return text if local.year == timezone.localdate().year else f"{text} {local.year}"
+
+
+def moment(value):
+    """'Tue 3 Mar, 07:30' in the active time zone."""
+    local = timezone.localtime(value)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+def short_date(value):
+    """A date as '3 Mar 2026'."""
+    return f"{value.day} {value:%b %Y}"
+
+
+def day_month(value):
+    """A date as '3 Mar'."""
+    return f"{value.day} {value:%b}"
+
+
+def today():
+    """Today in the active time zone, as 'Thursday 26 November'."""
+    local = timezone.localdate()
+    return f"{local:%A} {local.day} {local:%B}"
+
+
+def iso(value):
+    """The moment in the active time zone as ISO 8601, for <time datetime>."""
+    return timezone.localtime(value).isoformat()
+
+
+def clock(value):
+    """'07:30' today, 'Tue 07:30' on another day, in the active time zone."""
+    local = timezone.localtime(value)
+    time = f"{local:%H:%M}"
+    return time if local.date() == timezone.localdate() else f"{local:%a} {time}"
+
+
+def ago(value):
+    """The largest unit only, as people say it on the go: '16 hours ago'."""
+    return "" if value is None else f"{timesince(value, depth=1)} ago"
+
+
+def age(value):
+    """Time since ``value`` in its largest unit: '3 days'."""
+    return "" if value is None else timesince(value, depth=1)
+
+
+def plural(count, many="s", one=""):
+    """'batch' + plural(n, 'es'): the ending for ``count`` things."""
+    return one if count == 1 else many
+
+
+def capfirst(text):
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def linebreaksbr(text):
+    """Typed text, escaped, its line breaks kept."""
+    return mark_safe(escape(text).replace("\r\n", "<br>").replace("\n", "<br>"))
+
+
+def environment(**options):
+    env = Environment(**options)
+    env.globals.update(
+        url=url,
+        static=static,
+        htmx_script=htmx_script,
+        temperature=temperature,
+        volume=volume,
+        today=today,
+        plural=plural,
+    )
+    env.filters.update(
+        grams=grams,
+        hours=hours,
+        day=day,
+        moment=moment,
+        short_date=short_date,
+        day_month=day_month,
+        iso=iso,
+        clock=clock,
+        ago=ago,
+        age=age,
+        capfirst=capfirst,
+        linebreaksbr=linebreaksbr,
+    )
+    return env
