@@ -9,7 +9,7 @@ History repeat them for every batch.
 from datetime import timedelta
 
 from django.http import HttpResponse
-from django.shortcuts import render as render_page
+from django.shortcuts import render as django_render
 from django.template import engines
 from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.templatetags.static import static
@@ -30,7 +30,7 @@ def render(request, template_name, context=None, status=None):
     of that page, with the same context (the fragment an htmx request swaps in)."""
     name, _, block = template_name.partition("#")
     if not block:
-        return render_page(request, name, context, status=status)
+        return django_render(request, name, context, status=status)
     backend = engines["jinja2"]
     # What Django's Jinja2 backend gives a whole page, for the block alone.
     context = {
@@ -42,6 +42,18 @@ def render(request, template_name, context=None, status=None):
     for processor in backend.template_context_processors:
         context.update(processor(request))
     return HttpResponse(render_block(backend.env, name, block, context), status=status)
+
+
+def wants_fragment(request) -> bool:
+    """An htmx swap, not a history restore (which needs the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def page_or_fragment(request, template_name, block, context=None, status=None):
+    """The whole page, or for an htmx swap only its ``block``: the one way views choose.
+    Views that call it vary on HX-Request (``@vary_on_headers("HX-Request")``)."""
+    name = f"{template_name}#{block}" if wants_fragment(request) else template_name
+    return render(request, name, context, status=status)
 
 
 def url(viewname, *args):

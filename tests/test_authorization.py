@@ -15,15 +15,17 @@ from tests.factories import make_batch, make_culture
 PUBLIC = {"accounts:login", "accounts:sign_up", "accounts:logout"}
 
 
-def walk(patterns=None, namespace=""):
+def walk(patterns=None, namespace="", outer=()):
+    """(name, URL keywords) of every named route, keywords of enclosing includes too."""
     for entry in get_resolver().url_patterns if patterns is None else patterns:
+        keywords = [*outer, *getattr(entry.pattern, "converters", {})]
         if isinstance(entry, URLResolver):
             if entry.app_name == "admin":
                 continue
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from walk(entry.url_patterns, inner)
+            yield from walk(entry.url_patterns, inner, keywords)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", list(entry.pattern.converters)
+            yield f"{namespace}{entry.name}", keywords
 
 
 ROUTES = sorted(walk())
@@ -92,3 +94,42 @@ def test_the_owner_can_open_every_object_page(owner_client, owner):
     for name, kwargs in OBJECT_ROUTES:
         response = owner_client.get(url_for(name, kwargs, owner))
         assert response.status_code in {200, 302, 405}, name
+
+
+@pytest.mark.parametrize("pk", [0, 10**20, "9" * 40])
+@pytest.mark.parametrize(("name", "kwargs"), OBJECT_ROUTES, ids=[n for n, _ in OBJECT_ROUTES])
+def test_an_id_nobody_has_is_a_404_however_large(owner_client, owner, name, kwargs, pk):
+    url = reverse(name, kwargs=dict.fromkeys(kwargs, pk))
+    answers = {owner_client.get(url).status_code, owner_client.post(url).status_code}
+    assert answers <= {404, 405}
+    assert 404 in answers
+
+
+@pytest.mark.parametrize("path", ["/batches/١٢/", "/grains/٣/", "/batches/1٢/strain/"])
+def test_an_id_in_other_digits_is_no_route(owner_client, path):
+    assert owner_client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["batches:today", "batches:history", "grains:list", "grains:lineage", "accounts:account"],
+)
+def test_pages_answer_head_as_get_without_a_body(owner_client, name):
+    response = owner_client.head(reverse(name))
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_object_pages_answer_head_too(owner_client, owner):
+    batch = make_batch(make_culture(owner))
+    for url in (batch.get_absolute_url(), batch.culture.get_absolute_url()):
+        assert owner_client.head(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["batches:today", "batches:history"])
+def test_pages_that_answer_htmx_with_a_fragment_vary_on_it(owner_client, name):
+    page = owner_client.get(reverse(name))
+    fragment = owner_client.get(reverse(name), HTTP_HX_REQUEST="true")
+    assert "HX-Request" in page["Vary"]
+    assert "<html" in page.text
+    assert "<html" not in fragment.text

@@ -10,7 +10,7 @@ from kefir_tracker.accounts.forms import PreferencesForm, SignUpForm
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign_up(request):
     if not settings.SIGNUP_ENABLED:
         raise Http404("Sign-up is turned off on this installation.")
@@ -25,7 +25,7 @@ def sign_up(request):
     return render(request, "accounts/sign_up.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if form.is_valid():

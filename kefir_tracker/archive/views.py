@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from kefir_tracker.archive.exchange import (
     ImportRefused,
@@ -21,7 +21,7 @@ def attachment(response, request, extension):
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def your_data(request):
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     problems = []
@@ -37,7 +37,7 @@ def your_data(request):
     return render(request, "archive/your_data.html", {"form": form, "problems": problems})
 
 
-@require_GET
+@require_safe
 def export_json(request):
     response = JsonResponse(
         export_data(request.user), json_dumps_params={"indent": 1, "ensure_ascii": False}
@@ -45,7 +45,7 @@ def export_json(request):
     return attachment(response, request, "json")
 
 
-@require_GET
+@require_safe
 def export_csv(request):
     # A byte-order mark tells Excel the file is UTF-8 (names with accents, emoji).
     response = HttpResponse(content_type="text/csv; charset=utf-8")

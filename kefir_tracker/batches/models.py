@@ -9,7 +9,7 @@ from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
+from kefir_tracker.grains.models import DAIRY_MILKS, MAX_GRAINS_G, Culture, Kind
 
 MAX_VOLUME_ML = 20_000
 MAX_BATCH_NUMBER = 1_000_000
@@ -46,7 +46,7 @@ class Base(models.TextChoices):
         return Kind.WATER if self == Base.WATER else Kind.MILK
 
 
-DAIRY_BASES = [Base.COW, Base.GOAT]
+DAIRY_BASES = [Base(value) for value in DAIRY_MILKS]
 
 
 class BatchStatus(models.TextChoices):

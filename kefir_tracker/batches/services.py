@@ -210,9 +210,9 @@ def active_cultures_with_last_batch(owner) -> list[Culture]:
     return cultures
 
 
-def startable_cultures(owner):
+def startable_cultures():
     """The grains that may start a batch: active or resting, with their dairy rotation."""
-    return Culture.objects.for_user(owner).filter(status__in=STARTABLE).with_dairy_rotation()
+    return Culture.objects.filter(status__in=STARTABLE).with_dairy_rotation()
 
 
 def last_batch(culture: Culture) -> Batch | None:

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
@@ -32,8 +32,8 @@ from kefir_tracker.batches.forms import (
 )
 from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import keyset_page
-from kefir_tracker.grains.models import Culture
-from kefir_tracker.templating import render
+from kefir_tracker.grains.views import get_culture
+from kefir_tracker.templating import page_or_fragment, render, wants_fragment
 
 FORMS_BY_NAME = {
     "strain": StrainForm,
@@ -51,16 +51,12 @@ LAZY_FORMS = {
 }
 
 
-def wants_fragment(request) -> bool:
-    """An htmx swap, not a history restore (which needs the whole page)."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def get_batch(request, pk) -> Batch:
-    """The signed-in user's batch, with its number, best rating and tastings; 404 for others."""
-
-    batches = Batch.objects.for_user(request.user).for_list()
-    return get_object_or_404(batches.prefetch_related("tasting_notes"), pk=pk)
+def get_batch(request, pk, batches=None) -> Batch:
+    """The signed-in person's batch ``pk`` (from ``batches``, by default with its grains,
+    best rating and tastings, as its page shows it); 404 for anyone else's."""
+    if batches is None:
+        batches = Batch.objects.for_list().prefetch_related("tasting_notes")
+    return get_object_or_404(batches.for_user(request.user), pk=pk)
 
 
 def _next_url(request, default):
@@ -106,7 +102,7 @@ def _today_card(request, batch, strain_form=None):
     return render(request, "batches/today.html#batch_card", context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def today(request):
     """Today; ``?start=<grains>`` opens that start form (htmx: the form alone)."""
@@ -115,18 +111,19 @@ def today(request):
     if asked:
         if not asked.isdigit():
             raise Http404("No such grains.")
-        culture = get_object_or_404(services.startable_cultures(request.user), pk=asked)
+        culture = get_culture(request, asked, services.startable_cultures())
         culture.last_batch = services.last_batch(culture)
         if wants_fragment(request):
             form = _start_form(request, culture)
             return render(request, "batches/today.html#start_form", {"form": form})
-    template = "batches/today.html#today_body" if wants_fragment(request) else "batches/today.html"
-    return render(request, template, _today_context(request, open_culture=culture))
+    context = _today_context(request, open_culture=culture)
+    return page_or_fragment(request, "batches/today.html", "today_body", context)
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def start(request, culture_pk):
-    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=culture_pk)
+    culture = get_culture(request, culture_pk)
     form = StartBatchForm(request.POST, culture=culture, user=request.user)
     if form.is_valid():
         try:
@@ -155,7 +152,7 @@ def _history_url(**params):
     return f"{url}?{query.urlencode()}" if query else url
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def history(request):
     """History; ``?form=filters`` opens the folded filters (htmx: the filter fields alone)."""
@@ -212,7 +209,7 @@ def _detail_context(request, batch, bound_form=None, open_form=""):
     return {"batch": batch, "forms": forms, "open_form": open_form}
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def batch_detail(request, pk):
     """A batch; ``?form=taste``, ``bottle``, ``edit`` or ``discard`` opens that form
@@ -225,16 +222,20 @@ def batch_detail(request, pk):
         if wants_fragment(request):
             form = LAZY_FORMS[form_name](batch=batch, user=request.user)
             return render(request, "batches/_action_form.html", {"form": form})
-    template = "batches/detail.html#body" if wants_fragment(request) else "batches/detail.html"
-    return render(request, template, _detail_context(request, batch, open_form=form_name))
+    context = _detail_context(request, batch, open_form=form_name)
+    return page_or_fragment(request, "batches/detail.html", "body", context)
 
 
 def _batch_action(request, pk, form_class, action, done):
-    """Validate ``form_class`` on the POST and run ``action(batch, **cleaned_data)``."""
-    # The batch with its grains; its number and tastings are fetched only for a page that shows them.
-    batch = get_object_or_404(Batch.objects.for_user(request.user).select_related("culture"), pk=pk)
+    """Validate ``form_class`` on the POST and run ``action(batch, **cleaned_data)``.
+
+    Answers where the form was posted from (its ``next``): Today's card of the batch,
+    or the batch page; without htmx, a redirect there, or the page with the form's errors.
+    """
+    # The batch with its grains; its tastings are fetched only for a page that shows them.
+    batch = get_batch(request, pk, Batch.objects.select_related("culture"))
     form = form_class(request.POST, batch=batch, user=request.user)
-    on_today = request.htmx.target == f"batch-{batch.pk}" if request.htmx else False
+    on_today = _next_url(request, "") == reverse("batches:today")
     if form.is_valid():
         try:
             action(batch, **form.cleaned_data)
@@ -258,11 +259,13 @@ def _batch_action(request, pk, form_class, action, done):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def strain(request, pk):
     return _batch_action(request, pk, StrainForm, services.strain_batch, "Strained.")
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def bottle(request, pk):
     return _batch_action(
         request, pk, BottleForm, services.bottle_batch, "Bottled for a second ferment."
@@ -270,6 +273,7 @@ def bottle(request, pk):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def finish(request, pk):
     return _batch_action(
         request, pk, FinishForm, services.finish_second_ferment, "Second ferment finished."
@@ -277,21 +281,25 @@ def finish(request, pk):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def taste(request, pk):
     return _batch_action(request, pk, TastingForm, services.add_tasting_note, "Tasting note added.")
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def edit(request, pk):
     return _batch_action(request, pk, EditBatchForm, services.update_batch, "Batch saved.")
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def discard(request, pk):
     return _batch_action(request, pk, DiscardForm, services.discard_batch, "Batch discarded.")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request")
 def delete(request, pk):
     """GET asks first (the page without JavaScript); POST deletes the batch and its tastings."""
     batch = get_batch(request, pk)
@@ -301,8 +309,7 @@ def delete(request, pk):
         messages.success(
             request, f"Deleted the batch of {batch.culture.name} from {started:%d %b}."
         )
-        if request.htmx:
+        if wants_fragment(request):
             return HttpResponseClientRedirect(reverse("batches:history"))
         return redirect("batches:history")
-    template = "batches/delete.html#confirm" if wants_fragment(request) else "batches/delete.html"
-    return render(request, template, {"batch": batch})
+    return page_or_fragment(request, "batches/delete.html", "confirm", {"batch": batch})

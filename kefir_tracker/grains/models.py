@@ -17,6 +17,9 @@ MAX_GRAINS_G = 2000
 HUNGRY_AFTER = timedelta(days=3)
 MILK_CHANGE_AFTER = timedelta(days=10)
 NON_DAIRY_STREAK = 3
+# The bases (batches.models.Base) that keep milk grains strong; after NON_DAIRY_STREAK
+# batches in a row in anything else, they are due one of these.
+DAIRY_MILKS = ("cow", "goat")
 MAX_GENERATIONS = 100_000
 EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 
@@ -73,6 +76,8 @@ class CultureQuerySet(TreeQuerySet):
     def _walk(self, owner_id, pk, *, up: bool) -> list[tuple]:
         """(pk, parent pk, name, steps) from the culture ``pk`` along parent links,
         up to the root or down to every split, nearest first."""
+        if not 0 < pk < 2**63:  # no row has such an id (and SQLite cannot take it)
+            return []
         table = connections[self.db].ops.quote_name(self.model._meta.db_table)
         follow = "c.id = walk.parent_id" if up else "c.parent_id = walk.id"
         sql = f"""
@@ -108,12 +113,18 @@ class CultureQuerySet(TreeQuerySet):
 # took longer than running them. One built set serves every query of cultures:
 # each query resolves them into its own copy, and the one outer reference they
 # hold, the culture's id, is the same column in all of them.
+#
+# The batches app builds on this one (a batch belongs to grains), so Batch is
+# reached through its foreign key to Culture, not imported.
+
+
+def _batch_model():
+    return Culture.batches.field.model
 
 
 @cache
 def _stats():
-    from kefir_tracker.batches.models import Batch
-
+    Batch = _batch_model()
     batches = Batch.objects.filter(culture=OuterRef("pk")).order_by()
     per_culture = batches.values("culture")
     weighings = Weighing.objects.filter(culture=OuterRef("pk")).order_by("-weighed_on", "-id")
@@ -137,17 +148,16 @@ def _stats():
 
 @cache
 def _dairy_rotation():
-    from kefir_tracker.batches.models import DAIRY_BASES, Batch
-
+    Batch = _batch_model()
     batches = Batch.objects.filter(culture=OuterRef("pk")).order_by()
     # The run is every non-dairy batch since the latest dairy one: two index
     # range scans per culture (not a NOT EXISTS per batch, which grew with the square).
     latest_dairy = (
-        Batch.objects.filter(culture=OuterRef(OuterRef("pk")), base__in=DAIRY_BASES)
+        Batch.objects.filter(culture=OuterRef(OuterRef("pk")), base__in=DAIRY_MILKS)
         .order_by("-started_at")
         .values("started_at")[:1]
     )
-    non_dairy_run = batches.exclude(base__in=DAIRY_BASES).filter(
+    non_dairy_run = batches.exclude(base__in=DAIRY_MILKS).filter(
         started_at__gte=Coalesce(Subquery(latest_dairy), Value(EARLIEST))
     )
     return {

@@ -6,7 +6,8 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import InvalidCursor, keyset_page
@@ -22,12 +23,22 @@ from kefir_tracker.grains.forms import (
 )
 from kefir_tracker.grains.lineage import family_of, forest
 from kefir_tracker.grains.models import Culture, Status, Weighing
-from kefir_tracker.templating import render
+from kefir_tracker.templating import render, wants_fragment
 
 STATUS_ORDER = Case(
     *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
     output_field=IntegerField(),
 )
+
+
+def get_culture(request, pk, cultures=None) -> Culture:
+    """The signed-in person's grains ``pk`` (from ``cultures``, by default all of them);
+    404 for anyone else's."""
+    if cultures is None:
+        cultures = Culture.objects.all()
+    return get_object_or_404(cultures.for_user(request.user), pk=pk)
+
+
 LAZY_FORMS = {
     "weigh": "weigh_form",
     "split": "split_form",
@@ -36,6 +47,7 @@ LAZY_FORMS = {
 }
 
 
+@require_safe
 def culture_list(request):
     cultures = (
         Culture.objects.with_lineage(request.user)
@@ -45,12 +57,13 @@ def culture_list(request):
     return render(request, "grains/list.html", {"cultures": cultures})
 
 
+@require_safe
 def lineage_overview(request):
     cultures = Culture.objects.with_lineage(request.user).with_stats()
     return render(request, "grains/lineage.html", {"lineages": forest(cultures)})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def culture_create(request):
     form = CultureForm(request.POST or None, owner=request.user)
     if form.is_valid():
@@ -71,6 +84,8 @@ def _lazy_form(name, culture, user):
     return CultureEditForm(instance=culture, owner=user)
 
 
+@require_safe
+@vary_on_headers("HX-Request")
 def culture_detail(request, pk):
     """The culture page; ``?cursor=`` pages through its batches (htmx: only the rows);
     ``?form=weigh``, ``split``, ``give`` or ``edit`` opens that form (htmx: the form alone)."""
@@ -80,13 +95,13 @@ def culture_detail(request, pk):
         name = LAZY_FORMS.get(form)
         if name is None:
             raise Http404("No such form.")
-        if request.htmx:
-            culture = get_object_or_404(Culture.objects.for_user(request.user).with_stats(), pk=pk)
+        if wants_fragment(request):
+            culture = get_culture(request, pk, Culture.objects.with_stats())
             context = {"culture": culture, name: _lazy_form(name, culture, request.user)}
             return render(request, f"grains/detail.html#{form}_form", context)
         return _culture_page(request, pk, cursor=cursor, open_lazy=name)
-    if request.htmx and cursor:
-        culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+    if wants_fragment(request) and cursor:
+        culture = get_culture(request, pk)
         context = {"culture": culture, **_batch_page(request, culture, cursor)}
         return render(request, "grains/detail.html#batch_rows", context)
     return _culture_page(request, pk, cursor=cursor)
@@ -119,14 +134,13 @@ def _culture_page(request, pk, *, cursor=None, done="", done_level=None, open_la
         "done": done,
         "done_is_error": done_level == messages.ERROR,
         "status_actions": _status_actions(culture),
-        "open_form": open_lazy or next((name for name in LAZY_FORMS.values() if name in forms), ""),
     }
     for name in LAZY_FORMS.values():
         if name in forms:
             context[name] = forms[name]
         elif name == open_lazy:
             context[name] = _lazy_form(name, culture, request.user)
-    if request.htmx:
+    if wants_fragment(request):
         return render(request, "grains/detail.html#panel", context)
     context.update(_batch_page(request, culture, cursor))
     return render(request, "grains/detail.html", context)
@@ -157,7 +171,7 @@ def _status_actions(culture):
 
 def _done(request, pk, message, *, level=messages.SUCCESS):
     """After a change (or a refused button): the fresh panel for htmx, a redirect (PRG) otherwise."""
-    if request.htmx:
+    if wants_fragment(request):
         return _culture_page(request, pk, done=message, done_level=level)
     messages.add_message(request, level, message)
     return redirect("grains:detail", pk=pk)
@@ -174,8 +188,9 @@ def _refused(request, pk, error: ValidationError, form_name, form):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def culture_weigh(request, pk):
-    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+    culture = get_culture(request, pk)
     form = WeighForm(request.POST, instance=Weighing(culture=culture))
     if not form.is_valid():
         return _culture_page(request, pk, weigh_form=form)
@@ -184,8 +199,9 @@ def culture_weigh(request, pk):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def culture_split(request, pk):
-    culture = get_object_or_404(Culture.objects.for_user(request.user).with_stats(), pk=pk)
+    culture = get_culture(request, pk, Culture.objects.with_stats())
     form = SplitForm(request.POST, culture=culture)
     if not form.is_valid():
         return _culture_page(request, pk, split_form=form)
@@ -200,8 +216,9 @@ def culture_split(request, pk):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def culture_status(request, pk):
-    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+    culture = get_culture(request, pk)
     form = StatusForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest("Unknown status.")
@@ -213,8 +230,9 @@ def culture_status(request, pk):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def culture_give_away(request, pk):
-    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+    culture = get_culture(request, pk)
     form = GiveAwayForm(request.POST)
     if not form.is_valid():
         return _culture_page(request, pk, give_form=form)
@@ -226,8 +244,9 @@ def culture_give_away(request, pk):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def culture_rest_milk(request, pk):
-    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+    culture = get_culture(request, pk)
     try:
         services.change_rest_milk(culture)
     except ValidationError as error:
@@ -236,8 +255,9 @@ def culture_rest_milk(request, pk):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def culture_edit(request, pk):
-    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+    culture = get_culture(request, pk)
     form = CultureEditForm(request.POST, instance=culture, owner=request.user)
     if not form.is_valid():
         return _culture_page(request, pk, edit_form=form)
@@ -247,7 +267,7 @@ def culture_edit(request, pk):
 
 @require_POST
 def culture_delete(request, pk):
-    culture = get_object_or_404(Culture.objects.for_user(request.user), pk=pk)
+    culture = get_culture(request, pk)
     try:
         services.delete_culture(culture)
     except ValidationError as error:

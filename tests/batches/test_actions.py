@@ -46,7 +46,9 @@ def test_strain_from_today_is_one_tap_and_returns_to_today(owner_client, batch):
 
 
 def test_strain_from_today_with_htmx_swaps_only_that_card(owner_client, batch):
-    response = owner_client.post(url("strain", batch), **htmx_from(f"batch-{batch.pk}"))
+    response = owner_client.post(
+        url("strain", batch), {"next": reverse("batches:today")}, **htmx_from(f"batch-{batch.pk}")
+    )
     assert response.status_code == 200
     batch.refresh_from_db()
     assert batch.strained_at is not None
