@@ -101,9 +101,8 @@ def day(moment):
 
 
 def moment(value):
-    """'Tue 3 Mar, 07:30' in the active time zone."""
-    local = timezone.localtime(value)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+    """'Tue 3 Mar, 07:30' in the active time zone; 'Tue 3 Mar 2025, 07:30' in another year."""
+    return f"{day(value)}, {timezone.localtime(value):%H:%M}"
 
 
 def short_date(value):

@@ -38,13 +38,14 @@ class Family:
         return bool(self.descendants)
 
 
-def _depth_first(rows, top) -> list[tuple[int, int]]:
-    """(pk, levels below ``top``) of ``rows`` (pk, parent pk, name), siblings by name."""
+def _depth_first(rows, top, limit) -> list[tuple[int, int]]:
+    """The first ``limit`` (pk, levels below ``top``) of ``rows`` (pk, parent pk, name),
+    depth first, siblings by name."""
     children: dict[int, list[tuple[str, int]]] = {}
     for pk, parent_pk, name in rows:
         children.setdefault(parent_pk, []).append((name, pk))
     order, stack = [], [(pk, 1) for _, pk in sorted(children.get(top, []), reverse=True)]
-    while stack:
+    while stack and len(order) < limit:
         pk, level = stack.pop()
         order.append((pk, level))
         stack.extend((child, level + 1) for _, child in sorted(children.get(pk, []), reverse=True))
@@ -66,8 +67,8 @@ def family_of(owner, pk) -> Family:
         near = ancestors[-ANCESTORS_SHOWN + 1 :]
     else:
         near = ancestors[1:]
-    below = _depth_first(Culture.objects.descendant_rows(owner.pk, pk), pk)
-    shown = below[:DESCENDANTS_SHOWN]
+    below = Culture.objects.descendant_rows(owner.pk, pk)
+    shown = _depth_first(below, pk, DESCENDANTS_SHOWN)
 
     depths = {a: ancestors.index(a) for a in [*ancestors[:1], *near]}  # the root is generation 0
     depths[pk] = generation

@@ -148,3 +148,15 @@ def test_an_unknown_form_or_someone_elses_batch_is_not_found(owner_client, other
     assert owner_client.get(f"{batch.get_absolute_url()}?form=strain2").status_code == 404
     assert owner_client.get(f"{theirs.get_absolute_url()}?form=edit").status_code == 404
     assert owner_client.get(f"{theirs.get_absolute_url()}?form=edit", **HTMX).status_code == 404
+
+
+def test_a_batch_from_another_year_names_the_year_where_it_is_deleted(owner_client, culture):
+    started = timezone.now() - timedelta(days=400)
+    batch = make_batch(culture, started_at=started, strained_at=started + timedelta(hours=20))
+    year = timezone.localtime(started).year
+
+    confirm = owner_client.get(reverse("batches:delete", args=[batch.pk])).text
+    page = owner_client.get(batch.get_absolute_url()).text
+
+    assert f"{year}, " in confirm.split("started ")[1][:40]
+    assert f"{year}, " in page.split('class="timeline"')[1][:300]
