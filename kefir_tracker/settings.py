@@ -153,7 +153,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = env_time_zone("TIME_ZONE", "UTC")
-USE_I18N = True
+# The app speaks English only: with translation off, reverse(), form labels and
+# every gettext() skip their per-call language lookups.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
