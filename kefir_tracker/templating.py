@@ -6,7 +6,7 @@ Dates are formatted in Python: the app speaks English only, and rows of
 History repeat them for every batch.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.http import HttpResponse
 from django.shortcuts import render as django_render
@@ -93,11 +93,16 @@ def hours(delta: timedelta | None):
     return f"{minutes} min"
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def day(moment):
     """'Tue 3 Mar' in the active time zone, with the year when it is not this year."""
     local = timezone.localtime(moment)
-    text = f"{local:%a} {local.day} {local:%b}"
-    return text if local.year == timezone.localdate().year else f"{text} {local.year}"
+    text = f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]}"
+    this_year = datetime.now(local.tzinfo).year
+    return text if local.year == this_year else f"{text} {local.year}"
 
 
 def moment(value):
@@ -130,7 +135,7 @@ def clock(value):
     """'07:30' today, 'Tue 07:30' on another day, in the active time zone."""
     local = timezone.localtime(value)
     time = f"{local:%H:%M}"
-    return time if local.date() == timezone.localdate() else f"{local:%a} {time}"
+    return time if local.date() == timezone.localdate() else f"{WEEKDAYS[local.weekday()]} {time}"
 
 
 def ago(value):
