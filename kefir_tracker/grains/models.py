@@ -5,9 +5,9 @@ from functools import cache
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models
-from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection, connections, models
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from tree_queries.fields import TreeNodeForeignKey
@@ -16,12 +16,12 @@ from tree_queries.query import TreeQuerySet
 MAX_GRAINS_G = 2000
 HUNGRY_AFTER = timedelta(days=3)
 MILK_CHANGE_AFTER = timedelta(days=10)
+BEFORE_ANY_BATCH = datetime(1, 1, 1, tzinfo=UTC)
 NON_DAIRY_STREAK = 3
 # The bases (batches.models.Base) that keep milk grains strong; after NON_DAIRY_STREAK
 # batches in a row in anything else, they are due one of these.
 DAIRY_MILKS = ("cow", "goat")
 MAX_GENERATIONS = 100_000
-EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 
 
 class Kind(models.TextChoices):
@@ -109,61 +109,82 @@ class CultureQuerySet(TreeQuerySet):
         return self.annotate(**_dairy_rotation())
 
 
-# The annotations above are built once per process: building their subqueries
-# took longer than running them. One built set serves every query of cultures:
-# each query resolves them into its own copy, and the one outer reference they
-# hold, the culture's id, is the same column in all of them.
+# The figures above are correlated subqueries written in SQL (portable between
+# SQLite and PostgreSQL). Built with the ORM, the eight of them took Django
+# 1.8 ms to compile for every query of cultures, while the database ran them
+# in 0.07 ms (24 cultures at 10,000 batches); as RawSQL they cost nothing to
+# compile. Each refers to the outer query's culture row by its table name,
+# so they are for querysets of cultures, not for subqueries of them.
 #
 # The batches app builds on this one (a batch belongs to grains), so Batch is
 # reached through its foreign key to Culture, not imported.
 
 
-def _batch_model():
-    return Culture.batches.field.model
+def _tables():
+    quote = connection.ops.quote_name
+    batch_model = Culture.batches.field.model
+    return {
+        "culture": quote(Culture._meta.db_table),
+        "batch": quote(batch_model._meta.db_table),
+        "weighing": quote(Weighing._meta.db_table),
+    }
+
+
+def _per_culture(sql, output_field, params=()):
+    """``sql`` about the outer culture row, which it names {culture}; tables {batch}, {weighing}."""
+    return RawSQL(sql.format(**_tables()), params, output_field=output_field)
 
 
 @cache
 def _stats():
-    Batch = _batch_model()
-    batches = Batch.objects.filter(culture=OuterRef("pk")).order_by()
-    per_culture = batches.values("culture")
-    weighings = Weighing.objects.filter(culture=OuterRef("pk")).order_by("-weighed_on", "-id")
-    strained = batches.filter(strained_at__isnull=False, grains_out_g__isnull=False).order_by(
-        "-strained_at", "-id"
+    latest_strained = (
+        "SELECT b.{column} FROM {batch} b WHERE b.culture_id = {culture}.id"
+        " AND b.strained_at IS NOT NULL AND b.grains_out_g IS NOT NULL"
+        " ORDER BY b.strained_at DESC, b.id DESC LIMIT 1"
     )
+    latest_weighing = (
+        "SELECT w.{column} FROM {weighing} w WHERE w.culture_id = {culture}.id"
+        " ORDER BY w.weighed_on DESC, w.id DESC LIMIT 1"
+    )
+    grams = models.DecimalField(max_digits=6, decimal_places=1)
     return {
-        "reuse_count": Coalesce(Subquery(per_culture.annotate(n=Count("pk")).values("n")), 0),
-        "volume_ml_total": Coalesce(
-            Subquery(per_culture.annotate(v=Sum("volume_ml")).values("v")),
-            Value(Decimal(0)),
-            output_field=models.DecimalField(max_digits=12, decimal_places=1),
+        "reuse_count": _per_culture(
+            "SELECT COUNT(*) FROM {batch} b WHERE b.culture_id = {culture}.id",
+            models.IntegerField(),
         ),
-        "last_fed_at": Subquery(batches.order_by("-started_at").values("started_at")[:1]),
-        "weighed_g": Subquery(weighings.values("grams")[:1]),
-        "weighed_on": Subquery(weighings.values("weighed_on")[:1]),
-        "strained_g": Subquery(strained.values("grains_out_g")[:1]),
-        "strained_at": Subquery(strained.values("strained_at")[:1]),
+        "volume_ml_total": _per_culture(
+            "SELECT COALESCE(SUM(b.volume_ml), 0) FROM {batch} b WHERE b.culture_id = {culture}.id",
+            models.DecimalField(max_digits=12, decimal_places=1),
+        ),
+        "last_fed_at": _per_culture(
+            "SELECT MAX(b.started_at) FROM {batch} b WHERE b.culture_id = {culture}.id",
+            models.DateTimeField(),
+        ),
+        "weighed_g": _per_culture(latest_weighing.replace("{column}", "grams"), grams),
+        "weighed_on": _per_culture(
+            latest_weighing.replace("{column}", "weighed_on"), models.DateField()
+        ),
+        "strained_g": _per_culture(latest_strained.replace("{column}", "grains_out_g"), grams),
+        "strained_at": _per_culture(
+            latest_strained.replace("{column}", "strained_at"), models.DateTimeField()
+        ),
     }
 
 
 @cache
 def _dairy_rotation():
-    Batch = _batch_model()
-    batches = Batch.objects.filter(culture=OuterRef("pk")).order_by()
-    # The run is every non-dairy batch since the latest dairy one: two index
-    # range scans per culture (not a NOT EXISTS per batch, which grew with the square).
-    latest_dairy = (
-        Batch.objects.filter(culture=OuterRef(OuterRef("pk")), base__in=DAIRY_MILKS)
-        .order_by("-started_at")
-        .values("started_at")[:1]
-    )
-    non_dairy_run = batches.exclude(base__in=DAIRY_MILKS).filter(
-        started_at__gte=Coalesce(Subquery(latest_dairy), Value(EARLIEST))
-    )
+    # The run is every non-dairy batch since the latest dairy one (all of them when
+    # there was none): two index range scans per culture. The fallback is a constant,
+    # not the batch's own time, so the latest dairy batch is looked up once per culture.
+    dairy = ", ".join(["%s"] * len(DAIRY_MILKS))
     return {
-        "non_dairy_streak": Coalesce(
-            Subquery(non_dairy_run.values("culture").annotate(n=Count("pk")).values("n")),
-            0,
+        "non_dairy_streak": _per_culture(
+            "SELECT COUNT(*) FROM {batch} b WHERE b.culture_id = {culture}.id"
+            f" AND b.base NOT IN ({dairy}) AND b.started_at >= COALESCE("
+            "(SELECT MAX(d.started_at) FROM {batch} d WHERE d.culture_id = {culture}.id"
+            f" AND d.base IN ({dairy})), %s)",
+            models.IntegerField(),
+            [*DAIRY_MILKS, *DAIRY_MILKS, BEFORE_ANY_BATCH],
         ),
     }
 
