@@ -88,7 +88,7 @@ TEMPLATES = [
         "APP_DIRS": True,  # django/forms/jinja2/: the form widgets
         "OPTIONS": {
             "environment": "kefir_tracker.templating.environment",
-            "context_processors": CONTEXT_PROCESSORS,
+            "context_processors": [*CONTEXT_PROCESSORS, "kefir_tracker.templating.csrf"],
             "trim_blocks": True,
             "lstrip_blocks": True,
         },

@@ -9,13 +9,13 @@ History repeat them for every batch.
 from datetime import datetime, timedelta
 
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render as django_render
 from django.template import engines
-from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django_htmx.jinja import htmx_script
@@ -33,15 +33,22 @@ def render(request, template_name, context=None, status=None):
         return django_render(request, name, context, status=status)
     backend = engines["jinja2"]
     # What Django's Jinja2 backend gives a whole page, for the block alone.
-    context = {
-        **(context or {}),
-        "request": request,
-        "csrf_input": csrf_input_lazy(request),
-        "csrf_token": csrf_token_lazy(request),
-    }
+    context = {**(context or {}), "request": request}
     for processor in backend.template_context_processors:
         context.update(processor(request))
     return HttpResponse(render_block(backend.env, name, block, context), status=status)
+
+
+def csrf(request):
+    """Context processor: the CSRF token and its hidden input, masked once per page.
+    (Django's own ``csrf_input`` masks the token again for every form on the page.)"""
+    token = get_token(request)
+    return {
+        "csrf_token": token,
+        "csrf_input": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token
+        ),
+    }
 
 
 def wants_fragment(request) -> bool:

@@ -1,7 +1,7 @@
 """Today, History, a batch and what can be done to it.
 
-Every page answers an htmx request with the fragment of the same template
-(django-template-partials), and every form works as a plain post too:
+Every page answers an htmx request with a block of the same template
+(templating.page_or_fragment), and every form works as a plain post too:
 success redirects (post/redirect/get), an error re-renders the page with the
 form as typed. With htmx, success swaps the part that changed and an error
 sends the form back into its own place.
