@@ -15,6 +15,18 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
+ID_FIELD = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+def parse_id(text) -> int | None:
+    """An object id from a query string, or None if it is not one. Parsed as a form
+    field does: str.isdigit() also accepts "²", which int() refuses."""
+    try:
+        return ID_FIELD.clean(text)
+    except ValidationError:
+        return None
+
+
 def _same(value):
     return Decimal(value)
 

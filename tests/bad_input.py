@@ -31,7 +31,7 @@ NUMBERS = [
     "１２",  # full-width digits
     SCRIPT,
 ]
-CHOICES = ["", "bogus", "-1", str(10**30), SCRIPT, EMOJI]
+CHOICES = ["", "bogus", "-1", str(10**30), "²", "9223372036854775808", SCRIPT, EMOJI]
 MOMENTS = [
     "",
     "0001-01-01T00:00",
@@ -57,7 +57,7 @@ REFUSED = {
         "1,5,5",
         SCRIPT,
     },
-    "choice": {"bogus", "-1", str(10**30), "1e308", SCRIPT, EMOJI},
+    "choice": {"bogus", "-1", str(10**30), "1e308", "²", "9223372036854775808", SCRIPT, EMOJI},
     "moment": {
         "0001-01-01T00:00",
         "9999-12-31T23:59",

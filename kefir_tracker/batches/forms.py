@@ -26,7 +26,7 @@ from kefir_tracker.batches.models import (
     BatchStatus,
 )
 from kefir_tracker.batches.pagination import Cursor, InvalidCursor
-from kefir_tracker.forms import QuantityField, grams_field
+from kefir_tracker.forms import QuantityField, grams_field, parse_id
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -329,8 +329,7 @@ class HistoryFilterForm(forms.Form):
             the one asked for; any of the user's grains is accepted. Built only when
             the list is shown: most requests (pages of rows) never show it."""
             grains = Culture.objects.for_user(user).filter(
-                Q(Exists(Batch.objects.filter(culture=OuterRef("pk"))))
-                | Q(pk=int(asked) if asked.isdigit() and len(asked) < 19 else None)
+                Q(Exists(Batch.objects.filter(culture=OuterRef("pk")))) | Q(pk=parse_id(asked))
             )
             return [("", culture.empty_label), *grains.values_list("pk", "name")]
 

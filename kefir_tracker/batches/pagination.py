@@ -35,7 +35,8 @@ class Cursor:
     @classmethod
     def parse(cls, token: str) -> "Cursor":
         micros, sep, pk = token.partition("-")
-        if not sep or not micros.isdigit() or not pk.isdigit() or len(token) > 40:
+        digits = micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()
+        if not sep or not digits or len(token) > 40:
             raise InvalidCursor(f"Not a page cursor: {token!r}")
         try:
             started_at = EPOCH + int(micros) * MICROSECOND

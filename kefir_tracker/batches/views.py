@@ -32,6 +32,7 @@ from kefir_tracker.batches.forms import (
 )
 from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import keyset_page
+from kefir_tracker.forms import parse_id
 from kefir_tracker.grains.views import get_culture
 from kefir_tracker.templating import page_or_fragment, render, wants_fragment
 
@@ -109,9 +110,9 @@ def today(request):
     asked = request.GET.get("start", "")
     culture = None
     if asked:
-        if not asked.isdigit():
+        if parse_id(asked) is None:
             raise Http404("No such grains.")
-        culture = get_culture(request, asked, services.startable_cultures())
+        culture = get_culture(request, parse_id(asked), services.startable_cultures())
         culture.last_batch = services.last_batch(culture)
         if wants_fragment(request):
             form = _start_form(request, culture)
