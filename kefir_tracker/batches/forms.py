@@ -110,17 +110,24 @@ def add_model_errors(form, error: ValidationError):
 class UnitFormMixin:
     """Keeps a stored value exactly when its rounded display comes back unchanged.
 
-    500 ml shows as 2.11 cups; saving an edit form untouched must not turn it into 499.2 ml.
+    500 ml shows as 2.11 cups, and a start at 07:30:42 as 07:30: saving an edit form
+    untouched must not turn them into 499.2 ml and 07:30:00.
     """
 
     def clean(self):
         cleaned = super().clean()
         for name, field in self.fields.items():
-            if not isinstance(field, QuantityField) or cleaned.get(name) is None:
+            if cleaned.get(name) is None or not isinstance(field, QuantityField | MomentField):
                 continue
-            initial = self.get_initial_for_field(field, name)
+            # The stored value itself: get_initial_for_field() drops microseconds.
+            initial = self.initial.get(name)
+            if initial is None:
+                continue
             typed = str(self.data.get(self.add_prefix(name), "")).strip()
-            if initial is not None and typed == field.prepare_value(initial):
+            if isinstance(field, MomentField):
+                if typed == field.widget.format_value(field.prepare_value(initial)):
+                    cleaned[name] = initial
+            elif typed == field.prepare_value(initial):
                 cleaned[name] = Decimal(initial)
         return cleaned
 

@@ -1,5 +1,7 @@
 """Strain, second ferment, tasting note, edit and discard: plain posts and htmx."""
 
+import html
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -367,3 +369,41 @@ def test_every_action_requires_sign_in(client, batch, action):
 @pytest.mark.parametrize("action", ["strain", "bottle", "finish", "taste", "edit", "discard"])
 def test_actions_need_a_post(owner_client, batch, action):
     assert owner_client.get(url(action, batch)).status_code == 405
+
+
+def edit_form_as_shown(client, batch):
+    """The edit form's fields as the page fills them in (what a person sends back untouched)."""
+    page = client.get(f"{url('detail', batch)}?form=edit").text
+    form = page[page.index('id="edit-form"') : page.index("</form>", page.index('id="edit-form"'))]
+    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', form))
+    fields["base"] = re.search(r'<option value="(\w+)" selected', form).group(1)
+    return {name: html.unescape(value) for name, value in fields.items()}
+
+
+def test_saving_an_edit_untouched_but_for_the_notes_keeps_every_time_to_the_microsecond(
+    owner_client, culture
+):
+    started = timezone.now().replace(microsecond=123456) - timedelta(hours=30, seconds=17)
+    batch = make_batch(
+        culture, started_at=started, strained_at=started + timedelta(hours=22, seconds=41)
+    )
+    before = Batch.objects.values("started_at", "strained_at", "volume_ml").get(pk=batch.pk)
+
+    fields = edit_form_as_shown(owner_client, batch)
+    assert fields["started_at"] == local(started)  # shown to the minute
+    response = owner_client.post(url("edit", batch), {**fields, "notes": "only the notes"})
+
+    assert response.status_code == 302
+    after = Batch.objects.values("started_at", "strained_at", "volume_ml", "notes").get(pk=batch.pk)
+    assert after.pop("notes") == "only the notes"
+    assert after == before
+
+
+def test_a_time_changed_in_the_edit_form_is_saved_as_typed(owner_client, strained):
+    fields = edit_form_as_shown(owner_client, strained)
+    earlier = strained.started_at - timedelta(hours=2)
+    response = owner_client.post(url("edit", strained), {**fields, "started_at": local(earlier)})
+
+    assert response.status_code == 302
+    strained.refresh_from_db()
+    assert strained.started_at == earlier.replace(second=0, microsecond=0)
