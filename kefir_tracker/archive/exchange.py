@@ -189,9 +189,12 @@ class _Importer:
             self.problems.append(f"{self.filename}, {where}: {message}")
 
     def preferences(self, prefs):
+        """The file's preferences, checked; taken only into an account with no data yet
+        (a restore), since a merge changes nothing the account already has."""
         if not isinstance(prefs, dict):
             self.problem("preferences", "should be an object")
             return
+        kept = {name: getattr(self.user, name) for name in PREFERENCES}
         for name in PREFERENCES:
             if name in prefs:
                 setattr(self.user, name, prefs[name])
@@ -200,8 +203,12 @@ class _Importer:
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 self.problem(f"preferences, field “{field}”", " ".join(messages))
-            return
-        self.user.save(update_fields=PREFERENCES)
+        else:
+            if not self.existing_names:
+                self.user.save(update_fields=PREFERENCES)
+                return
+        for name, value in kept.items():
+            setattr(self.user, name, value)
 
     def record(self, section, index, record, model, link, target):
         where = f"{section}[{index}]"

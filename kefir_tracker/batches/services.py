@@ -194,9 +194,11 @@ def fermenting_with_estimates(owner) -> list[Batch]:
 
 
 def active_cultures_with_last_batch(owner) -> list[Culture]:
-    """Active cultures, each with ``.last_batch`` (None before the first) and the
+    """Active cultures, each with ``.last_batch`` (the latest not discarded, or None) and the
     dairy-rotation figures (``needs_dairy``). Two queries."""
-    last = Batch.objects.filter(culture=OuterRef("pk")).order_by("-started_at", "-pk")
+    last = Batch.objects.filter(culture=OuterRef("pk"), discarded=False).order_by(
+        "-started_at", "-pk"
+    )
     cultures = list(
         Culture.objects.for_user(owner)
         .active()
@@ -216,7 +218,8 @@ def startable_cultures():
 
 
 def last_batch(culture: Culture) -> Batch | None:
-    return culture.batches.order_by("-started_at", "-pk").first()
+    """The grains' latest batch that was not discarded: the one a new batch repeats."""
+    return culture.batches.filter(discarded=False).order_by("-started_at", "-pk").first()
 
 
 def next_batch_initial(culture: Culture, last_batch: Batch | None) -> dict:

@@ -209,3 +209,17 @@ def test_grams_keep_their_decimals_through_a_round_trip(client, owner_client, ow
     client.force_login(make_user())
     upload(client, data)
     assert sorted(Weighing.objects.values_list("grams", flat=True)) == [Decimal("12.3")] * 2
+
+
+def test_importing_into_an_account_with_data_keeps_its_preferences(client, owner_client, history):
+    from_olga = export(owner_client)  # Warsaw, °F, ml
+    friend = make_user("friend", time_zone="Asia/Tokyo", temperature_unit="C", volume_unit="cup")
+    make_culture(friend, "Kefir from Kyoto")
+    client.force_login(friend)
+
+    assert upload(client, from_olga).status_code == 302
+
+    account = client.get(reverse("accounts:account")).text
+    assert 'value="Asia/Tokyo" selected' in account
+    assert 'value="C" checked' in account or 'value="C" selected' in account
+    assert Culture.objects.for_user(friend).count() == 5  # the merge itself happened

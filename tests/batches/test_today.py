@@ -202,3 +202,22 @@ def test_one_dairy_batch_among_the_last_three_is_enough(owner_client, culture):
     response = owner_client.get(reverse("batches:today"))
 
     assert "non-dairy batches in a row" not in response.text
+
+
+def test_the_start_form_repeats_the_last_batch_that_was_not_discarded(owner_client, culture):
+    kept = make_batch(
+        culture,
+        base="cow",
+        volume_ml=Decimal(750),
+        started_at=timezone.now() - timedelta(days=3),
+        strained_at=timezone.now() - timedelta(days=2),
+    )
+    spoiled = make_batch(culture, base="goat", volume_ml=Decimal(300), strained_at=timezone.now())
+    owner_client.post(reverse("batches:discard", args=[spoiled.pk]), {"reason": "mould"})
+
+    form = owner_client.get(reverse("batches:today"), {"start": culture.pk}, **HTMX)
+    today = owner_client.get(reverse("batches:today")).text
+
+    assert '<option value="cow" selected>' in form.text
+    assert 'value="750"' in form.text
+    assert f"last: 750 ml {kept.get_base_display()}" in today
