@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -52,7 +52,14 @@ def _save(instance, **changes):
         for name, value in before.items():
             setattr(instance, name, value)
         raise
-    instance.save(update_fields=list(changes) if unchanged is not None else None)
+    try:
+        with transaction.atomic():  # a savepoint: a failed save leaves the transaction usable
+            instance.save(update_fields=list(changes) if unchanged is not None else None)
+    except DatabaseError:
+        # Deleted by another request since it was read: say so, not a server error.
+        if unchanged is not None and not type(instance).objects.filter(pk=instance.pk).exists():
+            raise type(instance).DoesNotExist from None
+        raise
     return instance
 
 
@@ -135,6 +142,8 @@ class Estimate:
 
     @property
     def percent(self) -> int:
+        if self.expected <= timedelta(0):  # the usual batch was strained as it started
+            return 100
         elapsed = timezone.now() - (self.ready_at - self.expected)
         return max(0, min(100, round(100 * elapsed / self.expected)))
 

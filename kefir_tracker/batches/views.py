@@ -242,6 +242,8 @@ def _batch_action(request, pk, form_class, action, done):
             action(batch, **form.cleaned_data)
         except ValidationError as error:
             add_model_errors(form, error)
+        except Batch.DoesNotExist:
+            raise Http404("This batch was deleted.") from None
         else:
             if not wants_fragment(request):
                 messages.success(request, done)

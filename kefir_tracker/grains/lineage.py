@@ -52,7 +52,7 @@ def _depth_first(rows, top, limit) -> list[tuple[int, int]]:
     return order
 
 
-def family_of(owner, pk) -> Family:
+def family_of(owner, pk, retries=2) -> Family:
     """The family of ``owner``'s culture ``pk``; raises Culture.DoesNotExist for others.
 
     Three queries at any depth or width: the chain of ancestors, the ids of
@@ -74,6 +74,10 @@ def family_of(owner, pk) -> Family:
     depths[pk] = generation
     depths.update({child: generation + level for child, level in shown})
     cultures = Culture.objects.for_user(owner).with_stats().in_bulk(list(depths))
+    if len(cultures) < len(depths):  # one was deleted since the walks: walk again
+        if retries == 0:
+            raise Culture.DoesNotExist
+        return family_of(owner, pk, retries - 1)
     for culture_pk, culture in cultures.items():
         culture.tree_depth = depths[culture_pk]
     return Family(
