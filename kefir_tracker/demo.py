@@ -308,6 +308,7 @@ class DemoYear:
             )
         if rng.random() < 0.012:
             batch.discarded, batch.discard_reason = True, rng.choice(DISCARD_REASONS)
+            batch.discarded_at = batch.strained_at
             return
         water = g.kind == Kind.WATER
         if rng.random() < (0.5 if water else 0.2):

@@ -100,6 +100,7 @@ class BatchQuerySet(models.QuerySet):
             "bottled_at",
             "finished_at",
             "discarded",
+            "discarded_at",
         )
 
     def rated_at_least(self, rating):
@@ -210,6 +211,9 @@ class Batch(models.Model):
     bottled_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     discarded = models.BooleanField(default=False)
+    # When it was thrown away: the first ferment's clock stops there. Empty for
+    # batches discarded before this was recorded.
+    discarded_at = models.DateTimeField(null=True, blank=True)
     discard_reason = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -280,6 +284,12 @@ class Batch(models.Model):
                 | Q(strained_at__isnull=False, bottled_at__gte=models.F("strained_at")),
                 name="batch_bottled_after_strain",
                 violation_error_message="Bottling comes after straining.",
+            ),
+            models.CheckConstraint(
+                condition=Q(discarded_at__isnull=True)
+                | Q(discarded=True, discarded_at__gte=models.F("started_at")),
+                name="batch_discarded_after_start",
+                violation_error_message="A batch is discarded after it started.",
             ),
             models.CheckConstraint(
                 condition=Q(finished_at__isnull=True)
@@ -364,8 +374,13 @@ class Batch(models.Model):
 
     @property
     def duration(self):
-        """First-ferment time: until strained, or until now while fermenting."""
-        return (self.strained_at or timezone.now()) - self.started_at
+        """First-ferment time: until strained or discarded, or until now while fermenting;
+        None for a batch discarded unstrained before discard times were kept."""
+        if self.strained_at is not None:
+            return self.strained_at - self.started_at
+        if self.discarded:
+            return self.discarded_at and self.discarded_at - self.started_at
+        return timezone.now() - self.started_at
 
     @property
     def growth_g(self):
@@ -389,6 +404,9 @@ class Batch(models.Model):
             events.append((self.bottled_at, f"Bottled for a second ferment{with_what}"))
         if self.finished_at:
             events.append((self.finished_at, "Second ferment finished"))
+        if self.discarded_at:
+            because = f": {self.discard_reason}" if self.discard_reason else ""
+            events.append((self.discarded_at, f"Discarded{because}"))
         events.extend(
             (note.tasted_at, f"Tasted: {note.rating}/5") for note in self.tasting_notes.all()
         )

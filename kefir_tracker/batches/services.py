@@ -126,7 +126,7 @@ def update_batch(batch: Batch, **fields) -> Batch:
 def discard_batch(batch: Batch, reason: str) -> Batch:
     if batch.discarded:
         raise ValidationError("This batch was already discarded.")
-    return _save(batch, discarded=True, discard_reason=reason)
+    return _save(batch, discarded=True, discarded_at=timezone.now(), discard_reason=reason)
 
 
 # ---- Today: what is fermenting, and when it will be ready ----

@@ -407,3 +407,17 @@ def test_a_time_changed_in_the_edit_form_is_saved_as_typed(owner_client, straine
     assert response.status_code == 302
     strained.refresh_from_db()
     assert strained.started_at == earlier.replace(second=0, microsecond=0)
+
+
+def test_a_discarded_batch_stops_its_clock_and_says_when_on_the_timeline(owner_client, batch):
+    response = owner_client.post(url("discard", batch), {"reason": "pink mould"})
+    assert response.status_code == 302
+
+    page = owner_client.get(batch.get_absolute_url()).text
+    row = owner_client.get(reverse("batches:history")).text
+
+    assert "so far" not in row
+    assert "20 h" in row  # started 20 h before it was thrown away
+    assert "<dd>20 h</dd>" in page
+    timeline = page[page.index('class="timeline"') :]
+    assert "Discarded: pink mould" in timeline[: timeline.index("</ol>")]
