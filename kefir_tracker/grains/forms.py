@@ -92,7 +92,8 @@ class WeighForm(forms.ModelForm):
 
 
 class SplitForm(forms.Form):
-    """Up to four new cultures, a name and grams each; empty rows are ignored."""
+    """One to four new cultures (a portion for a friend, or several jars), a name and
+    grams each; empty rows are ignored."""
 
     total_g = grams_field(
         "Weight before the split",
@@ -131,8 +132,8 @@ class SplitForm(forms.Form):
                 portions.append(Portion(name, grams))
         if self.errors:
             return data
-        if len(portions) < 2:
-            raise ValidationError("Fill in at least two new grains: a name and grams for each.")
+        if not portions:
+            raise ValidationError("Fill in the new grains: a name and grams.")
         total = data.get("total_g")
         if total is not None and sum(p.grams for p in portions) > total:
             self.add_error(

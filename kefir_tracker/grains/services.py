@@ -53,8 +53,8 @@ def split_culture(culture: Culture, portions: list[Portion], total_g) -> list[Cu
         raise ValidationError(
             f"{culture.name} are {culture.get_status_display()}; revive them before splitting."
         )
-    if len(portions) < 2:
-        raise ValidationError("A split makes at least two new grains.")
+    if not portions:
+        raise ValidationError("A split makes at least one new culture.")
     names = [portion.name.strip() for portion in portions]
     lowered = [name.lower() for name in names]
     if len(set(lowered)) != len(lowered):

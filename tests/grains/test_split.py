@@ -54,7 +54,7 @@ def test_splitting_everything_retires_the_parent_and_keeps_it_in_the_lineage(own
 @pytest.mark.parametrize(
     ("portions", "total", "message"),
     [
-        ([("A", 10)], 20, "at least two"),
+        ([], 20, "at least one"),
         ([("A", 10), ("a", 5)], 20, "its own name"),
         ([("A", 15), ("B", 10)], 20, "more than the 20 g"),
         ([("Babushka", 5), ("B", 5)], 20, "already have grains called Babushka"),
@@ -83,6 +83,21 @@ def test_split_form_post_redirects_to_the_parent_and_shows_the_children(owner_cl
     assert "Split Babushka into Left jar, Right jar." in page
     assert "Left jar" in page
     assert "15 g" in page
+
+
+def test_splitting_off_one_portion_for_a_friend_keeps_the_rest_here(owner_client, owner):
+    parent = make_culture(owner, "Babushka")
+    make_weighing(parent, 40)
+    data = {"total_g": "40", "name_1": "For Masha", "grams_1": "15"}
+
+    response = owner_client.post(reverse("grains:split", args=[parent.pk]), data)
+
+    assert response.status_code == 302
+    assert list(parent.children.values_list("name", flat=True)) == ["For Masha"]
+    page = owner_client.get(parent.get_absolute_url()).text
+    assert "Split Babushka into For Masha." in page
+    assert "25 g" in page  # what stays in the jar
+    assert '<span class="badge ok">active</span>' in page  # not retired: grains remain
 
 
 def test_split_over_htmx_returns_the_panel_fragment_with_the_new_children(owner_client, owner):
