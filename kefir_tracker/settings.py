@@ -183,6 +183,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 90  # a kitchen phone stays signed in for a 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "kefir_tracker.accounts.forms.username_any_case"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

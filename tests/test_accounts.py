@@ -1,3 +1,6 @@
+import re
+
+import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -160,3 +163,57 @@ def test_the_account_page_shows_the_chosen_time_zone_among_all_zones(owner_clien
         '<option value="America/Argentina/Buenos_Aires">America/Argentina/Buenos Aires</option>'
         in html
     )
+
+
+# ---- usernames as a phone types them ----
+
+
+def test_a_username_signs_in_whatever_its_case(client, owner):
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": owner.username.capitalize(), "password": PASSWORD},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("batches:today")
+    assert f'class="account-link" href="{reverse("accounts:account")}">{owner.username}<' in (
+        response.text
+    )
+
+
+def test_a_username_taken_in_another_case_is_refused_at_sign_up(client, owner):
+    response = client.post(
+        reverse("accounts:sign_up"),
+        {
+            "username": owner.username.upper(),
+            "password1": "milk-42-grains",
+            "password2": "milk-42-grains",
+        },
+    )
+    assert response.status_code == 200
+    assert "already exists" in response.text or "already has this username" in response.text
+    assert User.objects.count() == 1
+
+
+def test_the_database_refuses_two_usernames_that_differ_only_in_case(owner):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username=owner.username.upper())
+
+
+@pytest.mark.parametrize("name", ["accounts:login", "accounts:sign_up"])
+def test_the_phone_is_told_not_to_capitalise_the_username(client, db, name):
+    page = client.get(reverse(name)).text
+    field = re.search(r'<input[^>]*name="username"[^>]*>', page).group(0)
+    assert 'autocapitalize="none"' in field
+
+
+def test_failed_sign_ins_count_together_whatever_the_case(client, owner):
+    for typed in ["Olga", "olga", "OLGA", "oLga"]:
+        client.post(reverse("accounts:login"), {"username": typed, "password": "wrong"})
+    locked = client.post(reverse("accounts:login"), {"username": "olga", "password": "wrong"})
+    assert locked.status_code == 429
+
+
+def test_the_sign_in_page_says_what_to_do_about_a_forgotten_password(client, db):
+    assert "Forgot your password?" in client.get(reverse("accounts:login")).text

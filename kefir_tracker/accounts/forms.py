@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -11,6 +11,7 @@ class SignUpForm(UserCreationForm):
     class Meta:
         model = User
         fields = ["username"]
+        field_classes = {"username": UsernameField}  # no capital letter from the phone
 
 
 class SignInForm(AuthenticationForm):
@@ -25,6 +26,11 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
+
+
+def username_any_case(request, credentials):
+    """The name django-axes counts failed sign-ins under: "Olga" and "olga" are one person."""
+    return (credentials or {}).get("username", "").lower()
 
 
 class LongSelect(forms.Select):

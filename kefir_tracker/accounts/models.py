@@ -2,8 +2,9 @@ import zoneinfo
 from functools import cache
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 
 
 @cache  # available_timezones() reads the zone database from disk: ~10-20 ms a call
@@ -19,6 +20,12 @@ class TemperatureUnit(models.TextChoices):
 class VolumeUnit(models.TextChoices):
     MILLILITRES = "ml", "millilitres"
     CUPS = "cup", "cups"
+
+
+class CaseInsensitiveUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        """Signing in as "Olga" finds olga: phones capitalise the first letter."""
+        return self.get(username__iexact=username)
 
 
 class User(AbstractUser):
@@ -39,8 +46,17 @@ class User(AbstractUser):
     )
     volume_unit = models.CharField(max_length=3, choices=VolumeUnit, default=VolumeUnit.MILLILITRES)
 
+    objects = CaseInsensitiveUserManager()
+
     class Meta:
         ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_unique_any_case",
+                violation_error_message="Someone here already has this username.",
+            )
+        ]
 
     def __str__(self):
         return self.username
