@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def new_version():
-    """The default this migration was written with (the owner_cache module that held it is gone)."""
+    """The default this migration was written with (the module that held it is gone)."""
     return secrets.randbits(62)
 
 
