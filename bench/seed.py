@@ -1,6 +1,6 @@
 """Fill a database for the benchmark: 10,000 batches over 50 cultures, a lineage
-1,000 generations deep, and a second account whose fermenting batches the strain
-benchmark strains one by one. Run by bench/run through manage.py's settings."""
+1,000 generations deep, and a second account whose fermenting batches (one jar of
+grains each) the strain benchmark strains one by one. Run by bench/run through manage.py's settings."""
 
 import random
 import sys
@@ -153,7 +153,10 @@ def seed(strain_batches: int) -> None:
     )
 
     strainer = user("bench-strain")
-    jar = Culture.objects.create(owner=strainer, name="Strain me")
+    # One jar of grains per batch to strain: a colony ferments one batch at a time.
+    jars = Culture.objects.bulk_create(
+        Culture(owner=strainer, name=f"Jar {n:05d}") for n in range(strain_batches)
+    )
     to_strain = [
         Batch(
             owner=strainer,
@@ -163,7 +166,7 @@ def seed(strain_batches: int) -> None:
             grains_in_g=Decimal(25),
             started_at=now - timedelta(hours=20, seconds=n),
         )
-        for n in range(strain_batches)
+        for n, jar in enumerate(jars)
     ]
     number_in_start_order(to_strain)
     Batch.objects.bulk_create(to_strain, batch_size=1000)

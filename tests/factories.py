@@ -27,6 +27,9 @@ def make_culture(owner, name=None, **fields) -> Culture:
 
 
 def make_batch(culture, **fields) -> Batch:
+    """A batch of ``culture``, fermenting unless said otherwise. One colony ferments one
+    batch at a time, so when the grains already ferment one, a batch made without a
+    ``strained_at`` is a past one: strained 20 hours after it started."""
     water = culture.kind == Kind.WATER
     fields.setdefault("base", Base.WATER if water else Base.COW)
     fields.setdefault("volume_ml", Decimal(1000 if water else 500))
@@ -35,6 +38,9 @@ def make_batch(culture, **fields) -> Batch:
         fields.setdefault("sugar_g", Decimal(50))
     fields.setdefault("started_at", timezone.now() - timedelta(hours=20))
     fields.setdefault("room_temp_c", Decimal(22))
+    already_fermenting = not fields.get("discarded") and culture.batches.fermenting().exists()
+    if "strained_at" not in fields and already_fermenting:
+        fields["strained_at"] = fields["started_at"] + timedelta(hours=20)
     return Batch.objects.create(owner=culture.owner, culture=culture, **fields)
 
 

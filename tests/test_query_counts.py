@@ -38,10 +38,17 @@ class Account:
         """Add batches, tastings, weighings and generations of splits up to ``to`` of each."""
         new = to - self.size
         now = timezone.now()
+        splits = []
+        for n in range(new):
+            self.deepest = make_culture(
+                self.owner, f"Split {self.size + n}", parent=self.deepest, origin="split"
+            )
+            splits.append(self.deepest)
+        # Every tenth batch is fermenting, each in a split of its own (one jar per colony).
         batches = [
             Batch(
                 owner=self.owner,
-                culture=self.culture,
+                culture=splits[n] if n % 10 == 0 else self.culture,
                 base="cow" if n % 3 else "soy",
                 volume_ml=Decimal(500),
                 grains_in_g=Decimal(25),
@@ -66,10 +73,6 @@ class Account:
             )
             for n in range(new)
         )
-        for n in range(new):
-            self.deepest = make_culture(
-                self.owner, f"Split {self.size + n}", parent=self.deepest, origin="split"
-            )
         self.size = to
 
     def cursor(self, rows_back):

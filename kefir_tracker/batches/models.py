@@ -234,6 +234,13 @@ class Batch(models.Model):
             ),
         ]
         constraints = [
+            # One colony ferments one batch at a time.
+            models.UniqueConstraint(
+                fields=["culture"],
+                condition=Q(strained_at__isnull=True, discarded=False),
+                name="batch_one_fermenting_per_culture",
+                violation_error_message="These grains are already fermenting a batch.",
+            ),
             models.UniqueConstraint(
                 fields=["culture", "number"],
                 name="batch_number_unique_per_culture",

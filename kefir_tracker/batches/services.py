@@ -77,7 +77,21 @@ def start_batch(owner, culture: Culture, **fields) -> Batch:
     fields["started_at"] = fields.get("started_at") or timezone.now()
     batch = Batch(owner=owner, culture=culture, **fields)
     with transaction.atomic():
+        # Locked until the batch is stored: two starts at once cannot both pass the check.
+        list(Culture.objects.select_for_update().filter(pk=culture.pk).values_list("pk"))
+        running = culture.batches.fermenting().first()
+        if running is not None:
+            raise ValidationError(already_fermenting(culture, running))
         return _save(batch)
+
+
+def already_fermenting(culture: Culture, running: Batch) -> str:
+    started = timezone.localtime(running.started_at)
+    return (
+        f"{culture.name} are fermenting batch #{running.number} "
+        f"({running.get_base_display()}, started {started:%a} {started.day} {started:%b, %H:%M}). "
+        "Strain it first, or split the grains to start a second jar."
+    )
 
 
 def _not_discarded(batch):

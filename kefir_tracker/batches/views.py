@@ -89,10 +89,11 @@ def _today_context(request, bound_form=None, open_culture=None):
             culture.start_form = bound_form
         elif culture == open_culture:
             culture.start_form = _start_form(request, culture)
-    return {
-        "fermenting": services.fermenting_with_estimates(request.user),
-        "cultures": cultures,
-    }
+    fermenting = services.fermenting_with_estimates(request.user)
+    running = {batch.culture_id: batch for batch in fermenting}
+    for culture in cultures:
+        culture.running = running.get(culture.pk)
+    return {"fermenting": fermenting, "cultures": cultures}
 
 
 def _today_card(request, batch, strain_form=None):

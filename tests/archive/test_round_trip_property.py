@@ -54,8 +54,10 @@ def test_export_import_export_is_identical(db, names, batches, grams):
         cultures.append(parent)
     for n, fields in enumerate(batches):
         hours, rating = fields.pop("hours"), fields.pop("rating")
-        strained = None if hours is None else fields["started_at"] + timedelta(hours=hours)
-        made = make_batch(cultures[n % len(cultures)], strained_at=strained, **fields)
+        if hours is not None:  # else fermenting, or strained if its grains ferment one already
+            fields["strained_at"] = fields["started_at"] + timedelta(hours=hours)
+        made = make_batch(cultures[n % len(cultures)], **fields)
+        strained = made.strained_at
         if rating and strained:
             make_tasting(made, rating=rating, notes=fields["notes"])
     for g in grams:

@@ -31,6 +31,7 @@ def test_a_batch_logged_late_gets_the_next_number_and_the_others_keep_theirs(own
     first = start(owner_client, culture, started_at=local(timezone.now() - timedelta(days=2)))
     owner_client.post(reverse("batches:strain", args=[first.pk]), {"next": "/"})
     second = start(owner_client, culture)
+    owner_client.post(reverse("batches:strain", args=[second.pk]), {"next": "/"})
     forgotten = start(owner_client, culture, started_at=local(timezone.now() - timedelta(days=5)))
 
     assert [shown_number(owner_client, b) for b in (first, second, forgotten)] == [1, 2, 3]

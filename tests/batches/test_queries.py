@@ -22,7 +22,8 @@ _names = count(1)
 
 
 def add_batches(owner, how_many):
-    """Batches over three new cultures: most strained and tasted, every 50th fermenting."""
+    """Batches over three new cultures: most strained and tasted, the newest of each
+    culture fermenting (one jar per colony)."""
     cultures = [make_culture(owner, f"Grains {next(_names)}") for _ in range(3)]
     now = timezone.now()
     batches = [
@@ -33,7 +34,7 @@ def add_batches(owner, how_many):
             volume_ml=Decimal(500),
             grains_in_g=Decimal(25),
             started_at=now - timedelta(hours=n * 7 + 1),
-            strained_at=None if n % 50 == 0 else now - timedelta(hours=n * 7),
+            strained_at=None if n < 3 else now - timedelta(hours=n * 7),
         )
         for n in range(how_many)
     ]

@@ -19,7 +19,11 @@ def row(client, batch, url=HISTORY):
 
 
 def test_a_row_shows_every_change_to_what_it_shows(owner_client, owner, culture):
-    earlier = make_batch(culture, started_at=timezone.now() - timedelta(days=3))
+    earlier = make_batch(
+        culture,
+        started_at=timezone.now() - timedelta(days=3),
+        strained_at=timezone.now() - timedelta(days=2),
+    )
     batch = make_batch(culture, started_at=timezone.now() - timedelta(hours=5))
     first = row(owner_client, batch)
     assert "Babushka" in first

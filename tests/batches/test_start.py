@@ -2,6 +2,7 @@ import zoneinfo
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,3 +155,45 @@ def test_the_stored_start_is_an_aware_utc_time(owner_client, culture):
     typed = datetime(2026, 1, 5, 7, 30)
     owner_client.post(start_url(culture), {**MILK, "started_at": f"{typed:%Y-%m-%dT%H:%M}"})
     assert Batch.objects.get().started_at == typed.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
+
+
+# ---- one colony, one jar ----
+
+
+def test_starting_grains_that_are_fermenting_is_refused_naming_the_running_batch(
+    owner_client, culture
+):
+    from tests.factories import make_batch
+
+    running = make_batch(culture, started_at=timezone.now() - timedelta(hours=5))
+    response = owner_client.post(start_url(culture), {**MILK, "base": "goat", "notes": "2nd jar"})
+
+    assert response.status_code == 200
+    assert f"are fermenting batch #{running.number}" in response.text
+    assert "Strain it first, or split the grains" in response.text
+    assert 'value="goat" selected' in response.text  # what was typed is kept
+    assert "2nd jar" in response.text
+    assert list(Batch.objects.values_list("pk", flat=True)) == [running.pk]
+
+
+def test_today_offers_no_second_start_while_grains_ferment(owner_client, culture):
+    from tests.factories import make_batch
+
+    running = make_batch(culture)
+    today = owner_client.get(reverse("batches:today")).text
+    card = today[today.index(f'id="culture-{culture.pk}"') :]
+    card = card[: card.index("</article>")]
+
+    assert f'href="{running.get_absolute_url()}">#{running.number}</a> now' in card
+    assert "Start batch" not in card
+    assert "split the grains" in card
+
+
+def test_the_database_holds_one_fermenting_batch_per_culture(culture):
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import make_batch
+
+    make_batch(culture)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_batch(culture, strained_at=None)
