@@ -46,5 +46,5 @@ def show_volume(ml, unit: str) -> str:
         cups = round_to(ml_to_cups(ml), 2)
         return f"{trim(cups)} cup" + ("" if cups == 1 else "s")
     if ml >= 1000:
-        return f"{trim(round_to(Decimal(ml) / 1000, 2))} l"
+        return f"{trim(round_to(Decimal(ml) / 1000, 2))} L"  # "1 l" reads like "11"
     return f"{trim(round_to(ml, 0))} ml"

@@ -217,3 +217,9 @@ def test_failed_sign_ins_count_together_whatever_the_case(client, owner):
 
 def test_the_sign_in_page_says_what_to_do_about_a_forgotten_password(client, db):
     assert "Forgot your password?" in client.get(reverse("accounts:login")).text
+
+
+def test_signing_out_says_so(owner_client):
+    response = owner_client.post(reverse("accounts:logout"), follow=True)
+    assert "Signed out." in response.text
+    assert 'class="account-link"' not in response.text

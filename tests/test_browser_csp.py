@@ -107,7 +107,7 @@ def test_no_page_breaks_the_policy(watched_page, live_server, owner, culture):
 
     # htmx requests under the policy: a History search and a folded form on the culture page.
     page.goto(f"{url}/history/")
-    page.get_by_placeholder("Search notes…").fill("tangy")
+    page.get_by_placeholder("Search notes, flavourings…").fill("tangy")
     expect(page.locator("#history-results")).to_contain_text("Babushka")
     page.goto(f"{url}{culture.get_absolute_url()}")
     page.locator("summary", has_text=re.compile("Weigh", re.IGNORECASE)).first.click()

@@ -16,7 +16,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("sign-up/", views.sign_up, name="sign_up"),
     path("", views.account, name="account"),
     path(

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LogoutView
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -33,3 +34,12 @@ def account(request):
         messages.success(request, "Preferences saved.")
         return redirect("accounts:account")
     return render(request, "accounts/account.html", {"form": form})
+
+
+class SignOutView(LogoutView):
+    """Django's sign-out, saying so on the sign-in page it leads to."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "Signed out. See you at the next batch.")
+        return response

@@ -7,6 +7,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="Export file (.json)",
         help_text="A file made by “Download everything (JSON)”, from this or another installation.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
 
     def clean_file(self):

@@ -301,10 +301,10 @@ class HistoryFilterForm(forms.Form):
     """The query string of History. Unknown values are errors (400), never a crash."""
 
     q = forms.CharField(
-        label="Search notes",
+        label="Search notes and flavourings",
         max_length=100,
         required=False,
-        widget=forms.SearchInput(attrs={"placeholder": "Search notes…"}),
+        widget=forms.SearchInput(attrs={"placeholder": "Search notes, flavourings…"}),
     )
     culture = forms.ModelChoiceField(
         label="Grains", queryset=Culture.objects.none(), required=False, empty_label="All grains"

@@ -216,15 +216,17 @@ def fermenting_with_estimates(owner) -> list[Batch]:
     return batches
 
 
-def active_cultures_with_last_batch(owner) -> list[Culture]:
-    """Active cultures, each with ``.last_batch`` (the latest not discarded, or None) and the
-    dairy-rotation figures (``needs_dairy``). Two queries."""
+def startable_cultures_with_last_batch(owner) -> list[Culture]:
+    """Grains that can start a batch, active first, then resting ones; each with
+    ``.last_batch`` (the latest not discarded, or None) and the dairy-rotation figures
+    (``needs_dairy``). Two queries."""
     last = Batch.objects.filter(culture=OuterRef("pk"), discarded=False).order_by(
         "-started_at", "-pk"
     )
     cultures = list(
         Culture.objects.for_user(owner)
-        .active()
+        .filter(status__in=STARTABLE)
+        .order_by("status", "name")  # "active" sorts before "resting"
         .with_dairy_rotation()
         .annotate(last_batch_id=Subquery(last.values("pk")[:1]))
     )

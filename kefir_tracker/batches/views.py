@@ -79,7 +79,7 @@ def _start_form(request, culture):
 def _today_context(request, bound_form=None, open_culture=None):
     """Today's cards. Only the start form asked for (``open_culture``, or one sent back
     with errors) is rendered; the others load when their card is opened."""
-    cultures = services.active_cultures_with_last_batch(request.user)
+    cultures = services.startable_cultures_with_last_batch(request.user)
     for extra in (bound_form and bound_form.culture, open_culture):
         if extra is not None and extra not in cultures:
             cultures.append(extra)

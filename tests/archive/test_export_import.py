@@ -223,3 +223,8 @@ def test_importing_into_an_account_with_data_keeps_its_preferences(client, owner
     assert 'value="Asia/Tokyo" selected' in account
     assert 'value="C" checked' in account or 'value="C" selected' in account
     assert Culture.objects.for_user(friend).count() == 5  # the merge itself happened
+
+
+def test_the_import_picker_offers_json_files(owner_client):
+    page = owner_client.get(reverse("archive:your_data")).text
+    assert 'accept=".json,application/json"' in page

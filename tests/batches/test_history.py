@@ -249,3 +249,10 @@ def test_filters_that_are_set_are_shown_open(owner_client, culture):
     page = owner_client.get(f"{HISTORY}?base=goat").content.decode()
     assert '<details class="filter-more" id="filters-action" open>' in page
     assert '<option value="goat" selected>' in page
+
+
+def test_the_search_box_says_it_searches_flavourings_too(owner_client, culture):
+    make_batch(culture, strained_at=timezone.now(), flavourings="ginger")
+    response = owner_client.get(HISTORY, {"q": "ginger"})
+    assert 'placeholder="Search notes, flavourings…"' in response.text
+    assert len(rows(response)) == 1

@@ -124,11 +124,11 @@ def test_water_grains_are_offered_sugar_water_and_asked_for_sugar(owner_client, 
     assert 'name="sugar_g"' in form
 
 
-def test_only_active_grains_get_a_start_card(owner_client, owner, culture):
-    resting = make_culture(owner, "Sleeping", status="resting")
+def test_only_grains_that_can_start_a_batch_get_a_start_card(owner_client, owner, culture):
+    dried = make_culture(owner, "Dry spare", status="dried")
     page = owner_client.get(TODAY).content.decode()
     assert f'id="culture-{culture.pk}"' in page
-    assert f'id="culture-{resting.pk}"' not in page
+    assert f'id="culture-{dried.pk}"' not in page
 
 
 def test_start_forms_are_not_on_the_page_but_linked_from_each_card(owner_client, culture):
@@ -221,3 +221,15 @@ def test_the_start_form_repeats_the_last_batch_that_was_not_discarded(owner_clie
     assert '<option value="cow" selected>' in form.text
     assert 'value="750"' in form.text
     assert f"last: 750 ml {kept.get_base_display()}" in today
+
+
+def test_resting_grains_can_be_started_from_today_after_the_active_ones(owner_client, owner):
+    make_culture(owner, "Zest")
+    make_culture(owner, "Asleep", status="resting")
+
+    today = owner_client.get(reverse("batches:today")).text
+
+    assert today.index("<strong>Zest</strong>") < today.index("<strong>Asleep</strong>")
+    card = today[today.index("<strong>Asleep</strong>") :]
+    assert "resting in the fridge" in card[: card.index("</article>")]
+    assert "Start batch" in card[: card.index("</article>")]

@@ -96,6 +96,6 @@ def test_saving_an_untouched_edit_keeps_the_stored_millilitres_exactly(american_
 def test_a_metric_user_gets_millilitres_and_celsius(owner_client, culture):
     batch = make_batch(culture, volume_ml=Decimal(1500), room_temp_c=Decimal(24))
     page = owner_client.get(f"{batch.get_absolute_url()}?form=edit").content.decode()
-    assert "1.5 l" in page
+    assert "1.5 L" in page
     assert "24 °C" in page
     assert "Volume (ml)" in page

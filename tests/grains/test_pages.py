@@ -119,7 +119,7 @@ def test_the_lineage_overview_counts_cultures_batches_and_litres(owner_client, f
     babushka = html[html.index('id="lineage-' + str(family.root.pk)) : html.index("Highland")]
     assert "5 grains" in babushka
     assert "2 batches" in babushka
-    assert "1.5 l fermented" in babushka
+    assert "1.5 L fermented" in babushka
 
 
 def test_the_weight_chart_is_inline_svg_without_style_attributes(owner_client, culture):
