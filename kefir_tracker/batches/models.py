@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
-from kefir_tracker.grains.models import DAIRY_MILKS, MAX_GRAINS_G, Culture, Kind
+from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
 
 MAX_VOLUME_ML = 20_000
 MAX_BATCH_NUMBER = 1_000_000
@@ -46,9 +46,6 @@ class Base(models.TextChoices):
     @property
     def kind(self):
         return Kind.WATER if self == Base.WATER else Kind.MILK
-
-
-DAIRY_BASES = [Base(value) for value in DAIRY_MILKS]
 
 
 class BatchStatus(models.TextChoices):
@@ -142,7 +139,7 @@ def number_in_start_order(batches) -> None:
         .annotate(highest=Max("number"))
         .values_list("culture", "highest")
     )
-    for batch in sorted(batches, key=lambda b: (b.started_at, id(b))):
+    for batch in sorted(batches, key=lambda b: b.started_at):
         counts[batch.culture_id] = counts.get(batch.culture_id, 0) + 1
         batch.number = counts[batch.culture_id]
 
@@ -313,15 +310,20 @@ class Batch(models.Model):
         if self.number is not None:
             return super().save(*args, **kwargs)
         with transaction.atomic(using=kwargs.get("using")):
-            # The grains' row is locked until the batch is stored, so two batches
-            # logged at once for the same grains cannot take the same number.
-            list(Culture.objects.select_for_update().filter(pk=self.culture_id).values_list("pk"))
-            highest = Batch.objects.filter(culture_id=self.culture_id).aggregate(n=Max("number"))
-            self.number = (highest["n"] or 0) + 1
+            Culture.objects.lock(self.culture_id)
+            self.number = self.next_number(self.culture_id)
             return super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("batches:detail", args=[self.pk])
+
+    @staticmethod
+    def next_number(culture_id) -> int:
+        """The number the grains' next batch gets: one more than their highest. Ask with
+        the grains locked (``Culture.objects.lock``), so that two batches logged at once
+        cannot take the same one."""
+        highest = Batch.objects.filter(culture_id=culture_id).aggregate(n=Max("number"))
+        return (highest["n"] or 0) + 1
 
     def clean(self):
         super().clean()

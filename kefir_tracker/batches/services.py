@@ -77,11 +77,13 @@ def start_batch(owner, culture: Culture, **fields) -> Batch:
     fields["started_at"] = fields.get("started_at") or timezone.now()
     batch = Batch(owner=owner, culture=culture, **fields)
     with transaction.atomic():
-        # Locked until the batch is stored: two starts at once cannot both pass the check.
-        list(Culture.objects.select_for_update().filter(pk=culture.pk).values_list("pk"))
+        # Locked until the batch is stored: two starts at once cannot both pass the
+        # check, nor take the same number.
+        Culture.objects.lock(culture.pk)
         running = culture.batches.fermenting().first()
         if running is not None:
             raise ValidationError(already_fermenting(culture, running))
+        batch.number = Batch.next_number(culture.pk)
         return _save(batch)
 
 
@@ -224,10 +226,9 @@ def startable_cultures_with_last_batch(owner) -> list[Culture]:
         "-started_at", "-pk"
     )
     cultures = list(
-        Culture.objects.for_user(owner)
-        .filter(status__in=STARTABLE)
+        startable_cultures()
+        .for_user(owner)
         .order_by("status", "name")  # "active" sorts before "resting"
-        .with_dairy_rotation()
         .annotate(last_batch_id=Subquery(last.values("pk")[:1]))
     )
     ids = [culture.last_batch_id for culture in cultures if culture.last_batch_id]

@@ -83,16 +83,15 @@ def _today_context(request, bound_form=None, open_culture=None):
     for extra in (bound_form and bound_form.culture, open_culture):
         if extra is not None and extra not in cultures:
             cultures.append(extra)
+    fermenting = services.fermenting_with_estimates(request.user)
+    running = {batch.culture_id: batch for batch in fermenting}
     for culture in cultures:
+        culture.running = running.get(culture.pk)  # no second start while it ferments
         culture.start_form = None
         if bound_form is not None and culture == bound_form.culture:
             culture.start_form = bound_form
         elif culture == open_culture:
             culture.start_form = _start_form(request, culture)
-    fermenting = services.fermenting_with_estimates(request.user)
-    running = {batch.culture_id: batch for batch in fermenting}
-    for culture in cultures:
-        culture.running = running.get(culture.pk)
     return {"fermenting": fermenting, "cultures": cultures}
 
 
@@ -111,9 +110,10 @@ def today(request):
     asked = request.GET.get("start", "")
     culture = None
     if asked:
-        if parse_id(asked) is None:
+        pk = parse_id(asked)
+        if pk is None:
             raise Http404("No such grains.")
-        culture = get_culture(request, parse_id(asked), services.startable_cultures())
+        culture = get_culture(request, pk, services.startable_cultures())
         culture.last_batch = services.last_batch(culture)
         if wants_fragment(request):
             form = _start_form(request, culture)

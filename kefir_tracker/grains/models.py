@@ -94,6 +94,11 @@ class CultureQuerySet(TreeQuerySet):
             cursor.execute(sql, [pk, owner_id, owner_id, MAX_GENERATIONS])
             return cursor.fetchall()
 
+    def lock(self, pk) -> None:
+        """Lock the culture ``pk``'s row until the transaction ends (a no-op on SQLite,
+        whose write transactions run one at a time anyway)."""
+        list(self.select_for_update().filter(pk=pk).values_list("pk"))
+
     def with_stats(self):
         """Reuse, feeding, weight and dairy-rotation figures, one subquery each.
 
