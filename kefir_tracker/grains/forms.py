@@ -7,6 +7,7 @@ from django.utils import timezone
 from kefir_tracker.forms import grams_field
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Status, Weighing
 from kefir_tracker.grains.services import Portion
+from kefir_tracker.submissions.forms import OneTimeKeyField
 
 SPLIT_ROWS = 4
 EARLIEST_DATE = date(1900, 1, 1)
@@ -37,6 +38,8 @@ class CultureForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"parent": "Split from", "acquired_on": "Acquired on"}
+
+    once = OneTimeKeyField()
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,8 +79,12 @@ class CultureEditForm(CultureForm):
     class Meta(CultureForm.Meta):
         fields = ["name", "origin", "source", "acquired_on", "parent", "notes"]
 
+    once = None  # saving an edit twice changes nothing
+
 
 class WeighForm(forms.ModelForm):
+    once = OneTimeKeyField()
+
     class Meta:
         model = Weighing
         fields = ["grams", "weighed_on"]
@@ -100,6 +107,7 @@ class SplitForm(forms.Form):
         MAX_GRAINS_G,
         help_text="What is left after the split stays with these grains.",
     )
+    once = OneTimeKeyField()
 
     def __init__(self, *args, culture, **kwargs):
         super().__init__(*args, **kwargs)
