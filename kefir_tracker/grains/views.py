@@ -142,6 +142,7 @@ def _culture_page(request, pk, *, cursor=None, done="", done_level=None, open_la
         "done": done,
         "done_is_error": done_level == messages.ERROR,
         "status_actions": _status_actions(culture),
+        "status_changes": list(culture.status_changes.all()),
     }
     for name in LAZY_FORMS.values():
         if name in forms:
@@ -245,6 +246,18 @@ def culture_status(request, pk):
     except ValidationError as error:
         return _done(request, pk, " ".join(error.messages), level=messages.ERROR)
     return _done(request, pk, f"{culture.name}: {culture.get_status_display()}.")
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def culture_undo_status(request, pk):
+    culture = get_culture(request, pk)
+    try:
+        undone = services.undo_status_change(culture)
+    except ValidationError as error:
+        return _done(request, pk, " ".join(error.messages), level=messages.ERROR)
+    again = f"{culture.name} are {culture.get_status_display()} again"
+    return _done(request, pk, f"Took back “{undone.description}”: {again}.")
 
 
 @require_POST
