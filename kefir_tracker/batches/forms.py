@@ -247,6 +247,12 @@ class DiscardForm(BatchActionForm):
     )
 
 
+class UndoForm(BatchActionForm):
+    """Takes back the latest one-tap change (services.undo_last_action): a button only."""
+
+    url_name, submit_label = "batches:undo", "Undo"
+
+
 class EditBatchForm(BatchActionForm):
     """Every field of the batch, in the user's units; culture and owner stay."""
 

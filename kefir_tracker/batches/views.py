@@ -28,6 +28,7 @@ from kefir_tracker.batches.forms import (
     StartBatchForm,
     StrainForm,
     TastingForm,
+    UndoForm,
     add_model_errors,
 )
 from kefir_tracker.batches.models import Batch
@@ -44,6 +45,7 @@ FORMS_BY_NAME = {
     "taste": TastingForm,
     "edit": EditBatchForm,
     "discard": DiscardForm,
+    "undo": UndoForm,
 }
 LAZY_FORMS = {
     "taste": TastingForm,
@@ -85,7 +87,7 @@ def _today_context(request, bound_form=None, open_culture=None):
         if extra is not None and extra not in cultures:
             cultures.append(extra)
     fermenting = services.fermenting_with_estimates(request.user)
-    running = {batch.culture_id: batch for batch in fermenting}
+    running = {batch.culture_id: batch for batch in fermenting if batch.strained_at is None}
     for culture in cultures:
         culture.running = running.get(culture.pk)  # no second start while it ferments
         culture.start_form = None
@@ -308,6 +310,12 @@ def taste(request, pk):
 @vary_on_headers("HX-Request")
 def edit(request, pk):
     return _batch_action(request, pk, EditBatchForm, services.update_batch, "Batch saved.")
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def undo(request, pk):
+    return _batch_action(request, pk, UndoForm, services.undo_last_action, "Taken back.")
 
 
 @require_POST
