@@ -22,7 +22,7 @@ from kefir_tracker.grains.forms import (
     WeighForm,
 )
 from kefir_tracker.grains.lineage import family_of, forest
-from kefir_tracker.grains.models import Culture, Status, Weighing
+from kefir_tracker.grains.models import MILK_CHANGE_AFTER, Culture, Status, Weighing
 from kefir_tracker.submissions.services import earlier_submission, once, sent_twice
 from kefir_tracker.templating import render, wants_fragment
 
@@ -282,7 +282,10 @@ def culture_rest_milk(request, pk):
         services.change_rest_milk(culture)
     except ValidationError as error:
         return _done(request, pk, " ".join(error.messages), level=messages.ERROR)
-    return _done(request, pk, f"Fresh milk for {culture.name}: next change in 10 days.")
+    every = MILK_CHANGE_AFTER.days
+    return _done(
+        request, pk, f"Fresh {culture.food} for {culture.name}: next change in {every} days."
+    )
 
 
 @require_POST
