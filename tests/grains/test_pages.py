@@ -117,7 +117,7 @@ def test_the_lineage_overview_counts_cultures_batches_and_litres(owner_client, f
     titles = re.findall(r'<h2 id="lineage-\d+">([^<]+) lineage</h2>', html)
     assert titles == [family.root.name, loner.name]
     babushka = html[html.index('id="lineage-' + str(family.root.pk)) : html.index("Highland")]
-    assert "5 grains" in babushka
+    assert "5 cultures" in babushka
     assert "2 batches" in babushka
     assert "1.5 L fermented" in babushka
 
