@@ -140,7 +140,11 @@ class StartBatchForm(UnitFormMixin, forms.Form):
     """A new batch from one culture: milk grains get the milks, water grains sugar water and sugar."""
 
     base = forms.ChoiceField(label="Base")
-    started_at = MomentField(label="Started at", now_if_empty=True)
+    started_at = MomentField(
+        label="Started at",
+        now_if_empty=True,
+        help_text="Leave empty for now. A batch logged late still gets the next number.",
+    )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     once = OneTimeKeyField()
 
