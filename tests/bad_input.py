@@ -78,8 +78,8 @@ VALUES = {"text": TEXTS, "number": NUMBERS, "choice": CHOICES, "moment": MOMENTS
 def kind_of(field: forms.Field) -> str | None:
     """The kind of bad input a form field gets; None for a file upload and a one-time
     key (each tried separately: a mangled key is ignored, test_one_time_keys)."""
-    if isinstance(field, forms.FileField | OneTimeKeyField):
-        return None
+    if isinstance(field, forms.FileField | OneTimeKeyField | forms.BooleanField):
+        return None  # a checkbox is ticked or not: any value is one of the two
     if isinstance(field, forms.DateTimeField):
         return "moment"
     if isinstance(field, forms.DateField):

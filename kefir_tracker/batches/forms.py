@@ -26,6 +26,7 @@ from kefir_tracker.batches.models import (
     BatchStatus,
 )
 from kefir_tracker.batches.pagination import Cursor, InvalidCursor
+from kefir_tracker.batches.ratios import ratio_warnings
 from kefir_tracker.forms import QuantityField, grams_field, parse_id
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
 from kefir_tracker.submissions.forms import OneTimeKeyField
@@ -166,11 +167,26 @@ class StartBatchForm(UnitFormMixin, forms.Form):
         fields["started_at"] = self.fields["started_at"]
         fields["notes"] = self.fields["notes"]
         fields["once"] = self.fields["once"]
+        fields["amounts_confirmed"] = forms.BooleanField(
+            label="These amounts are right", required=False
+        )
         self.fields = fields
+        self.asks_to_confirm = False
 
     form_id = property(lambda self: f"start-{self.culture.pk}")
     action_url = property(lambda self: reverse("batches:start", args=[self.culture.pk]))
     submit_label = "Start"
+
+    def clean(self):
+        cleaned = super().clean()
+        amounts = [cleaned.get(name) for name in ("volume_ml", "grains_in_g", "sugar_g")]
+        warnings = ratio_warnings(self.culture.kind, *amounts)
+        self.asks_to_confirm = bool(warnings)
+        confirmed = cleaned.pop("amounts_confirmed", False)
+        if warnings and not confirmed:
+            for name, warning in warnings.items():
+                self.add_error(name, f"{warning} Check the amounts, or confirm them below.")
+        return cleaned
 
     @property
     def has_more_errors(self):
