@@ -134,8 +134,9 @@ def today():
 
 
 def iso(value):
-    """The moment in the active time zone as ISO 8601, for <time datetime>."""
-    return timezone.localtime(value).isoformat()
+    """The moment in the active time zone as ISO 8601, for <time datetime>: to the second,
+    as HTML allows at most three decimals (Python would give six)."""
+    return timezone.localtime(value).isoformat(timespec="seconds")
 
 
 def clock(value):
