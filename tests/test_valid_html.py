@@ -39,7 +39,7 @@ BAD_INPUT = (
 )
 # Posting to these is not a form: it deletes, or signs out.
 NOT_FORMS = {"batches:delete", "grains:delete", "accounts:logout"}
-LINK = re.compile(r'\b(href|data-hx-get)="([^"]+)"')
+LINK = re.compile(r'(?<![\w-])(href|(?:data-)?hx-get)="([^"]+)"')
 
 
 def kitchen(owner):
@@ -131,14 +131,14 @@ class Documents(dict):
 
 
 def internal_links(html):
-    """(is_htmx, path) of every link to this site and every ``data-hx-get`` in ``html``."""
+    """(is_htmx, path) of every link to this site and every ``[data-]hx-get`` in ``html``."""
     for attribute, value in LINK.findall(html):
         url = urlsplit(unescape(value))
         if url.scheme or url.netloc or not url.path.startswith("/"):
             continue
         if url.path.startswith(("/static/", "/admin/")):
             continue
-        yield attribute == "data-hx-get", url.path + (f"?{url.query}" if url.query else "")
+        yield attribute != "href", url.path + (f"?{url.query}" if url.query else "")
 
 
 def crawl(client, documents, start):
