@@ -82,7 +82,7 @@ def test_a_negative_volume_comes_back_in_place_with_everything_typed(owner_clien
     assert 'name="volume_ml" value="-5"' in page
     assert "raw milk from the farm" in page
     assert f'id="start-{culture.pk}"' in page
-    assert "<details open>" in page
+    assert '<details class="start-fold" open>' in page
 
 
 def test_with_htmx_an_error_sends_only_the_form_back_into_its_place(owner_client, culture):
