@@ -184,7 +184,8 @@ def test_today_offers_no_second_start_while_grains_ferment(owner_client, culture
     card = today[today.index(f'id="culture-{culture.pk}"') :]
     card = card[: card.index("</article>")]
 
-    assert f'href="{running.get_absolute_url()}">#{running.number}</a> now' in card
+    link = f'href="{running.get_absolute_url()}"><span class="visually-hidden">Babushka </span>'
+    assert f"{link}#{running.number}</a> now" in card
     assert "Start batch" not in card
     assert "split the grains" in card
 
