@@ -1,5 +1,5 @@
 // After an htmx swap the server says what happened (the "kefir:done" event of an
-// HX-Trigger-After-Settle header, see batches/views.py announce()): the message goes
+// HX-Trigger-After-Settle header, see templating.announce()): the message goes
 // into the page's polite live region, and the focus onto what changed, so that a
 // screen reader says it and the next Tab starts there. Without JavaScript the same
 // message comes with the page the form redirects to.
