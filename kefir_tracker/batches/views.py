@@ -36,7 +36,7 @@ from kefir_tracker.batches.pagination import keyset_page
 from kefir_tracker.forms import parse_id
 from kefir_tracker.grains.views import get_culture
 from kefir_tracker.submissions.services import once, sent_twice
-from kefir_tracker.templating import page_or_fragment, render, wants_fragment
+from kefir_tracker.templating import announce, page_or_fragment, render, wants_fragment
 
 FORMS_BY_NAME = {
     "strain": StrainForm,
@@ -140,13 +140,15 @@ def start(request, culture_pk):
         except ValidationError as error:
             add_model_errors(form, error)
         else:
-            if wants_fragment(request):
-                return render(request, "batches/today.html#today_body", _today_context(request))
             if repeated:
-                messages.info(request, sent_twice(batch and f"batch #{batch.number} of {culture}"))
+                done = sent_twice(batch and f"batch {batch.number} of {culture.name}")
             else:
                 base = batch.get_base_display()
-                messages.success(request, f"Started {culture} in {base}: batch #{batch.number}.")
+                done = f"Started batch {batch.number} of {culture.name} in {base}."
+            if wants_fragment(request):
+                response = render(request, "batches/today.html#today_body", _today_context(request))
+                return announce(response, done, f"#batch-{batch.pk}" if batch else "#today-body")
+            messages.add_message(request, messages.INFO if repeated else messages.SUCCESS, done)
             return redirect("batches:today")
     if wants_fragment(request):
         response = render(request, "batches/today.html#start_form", {"form": form})
@@ -244,6 +246,8 @@ def _batch_action(request, pk, form_class, action, done):
 
     Answers where the form was posted from (its ``next``): Today's card of the batch,
     or the batch page; without htmx, a redirect there, or the page with the form's errors.
+    ``done`` says what happened to ``{batch}``: "Strained {batch}." is "Strained batch 4
+    of Little B."; with htmx, the focus goes to the batch's heading (Today: its card).
     """
     # The batch with its grains; its tastings are fetched only for a page that shows them.
     batch = get_batch(request, pk, Batch.objects.select_related("culture"))
@@ -259,16 +263,18 @@ def _batch_action(request, pk, form_class, action, done):
         except Batch.DoesNotExist:
             raise Http404("This batch was deleted.") from None
         else:
+            done = done.format(batch=f"batch {batch.number} of {batch.culture.name}")
+            if repeated:
+                done = sent_twice(form.made_by_it)
             if not wants_fragment(request):
-                if repeated:
-                    messages.info(request, sent_twice(form.made_by_it))
-                else:
-                    messages.success(request, done)
+                messages.add_message(request, messages.INFO if repeated else messages.SUCCESS, done)
                 return redirect(_next_url(request, batch.get_absolute_url()))
             if on_today:
-                return _today_card(request, batch)
+                return announce(_today_card(request, batch), done, f"#batch-{batch.pk}")
             batch = get_batch(request, pk)
-            return render(request, "batches/detail.html#body", _detail_context(request, batch))
+            response = render(request, "batches/detail.html#body", _detail_context(request, batch))
+            heading = "#tasting-heading" if form_class is TastingForm else "#batch-heading"
+            return announce(response, done, heading)
     if not wants_fragment(request):
         context = _detail_context(request, get_batch(request, pk), form)
         return render(request, "batches/detail.html", context)
@@ -281,14 +287,14 @@ def _batch_action(request, pk, form_class, action, done):
 @require_POST
 @vary_on_headers("HX-Request")
 def strain(request, pk):
-    return _batch_action(request, pk, StrainForm, services.strain_batch, "Strained.")
+    return _batch_action(request, pk, StrainForm, services.strain_batch, "Strained {batch}.")
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def bottle(request, pk):
     return _batch_action(
-        request, pk, BottleForm, services.bottle_batch, "Bottled for a second ferment."
+        request, pk, BottleForm, services.bottle_batch, "Bottled {batch} for a second ferment."
     )
 
 
@@ -296,32 +302,40 @@ def bottle(request, pk):
 @vary_on_headers("HX-Request")
 def finish(request, pk):
     return _batch_action(
-        request, pk, FinishForm, services.finish_second_ferment, "Second ferment finished."
+        request,
+        pk,
+        FinishForm,
+        services.finish_second_ferment,
+        "Finished the second ferment of {batch}.",
     )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def taste(request, pk):
-    return _batch_action(request, pk, TastingForm, services.add_tasting_note, "Tasting note added.")
+    return _batch_action(
+        request, pk, TastingForm, services.add_tasting_note, "Added a tasting note to {batch}."
+    )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def edit(request, pk):
-    return _batch_action(request, pk, EditBatchForm, services.update_batch, "Batch saved.")
+    return _batch_action(request, pk, EditBatchForm, services.update_batch, "Saved {batch}.")
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def undo(request, pk):
-    return _batch_action(request, pk, UndoForm, services.undo_last_action, "Taken back.")
+    return _batch_action(
+        request, pk, UndoForm, services.undo_last_action, "Took back the last change to {batch}."
+    )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def discard(request, pk):
-    return _batch_action(request, pk, DiscardForm, services.discard_batch, "Batch discarded.")
+    return _batch_action(request, pk, DiscardForm, services.discard_batch, "Discarded {batch}.")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -24,7 +24,7 @@ def start(client, culture, **fields):
 
 def shown_number(client, batch):
     page = client.get(batch.get_absolute_url()).content.decode()
-    return int(re.search(r'<h1>[^<]*<span class="muted">#(\d+)</span>', page).group(1))
+    return int(re.search(r'<h1[^>]*>[^<]*<span class="muted">#(\d+)</span>', page).group(1))
 
 
 def test_a_batch_logged_late_gets_the_next_number_and_the_others_keep_theirs(owner_client, culture):

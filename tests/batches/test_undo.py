@@ -35,7 +35,7 @@ def test_strain_from_today_then_undo_puts_the_batch_back_to_fermenting(owner_cli
     batch.refresh_from_db()
     assert (batch.strained_at, batch.grains_out_g) == (None, None)
     today = owner_client.get("/").content.decode()
-    assert "Taken back." in today
+    assert "Took back the last change to batch 1 of Babushka." in today
     assert url("strain", batch) in today  # fermenting again, with its Strain button
     assert url("undo", batch) not in today
 
@@ -47,7 +47,7 @@ def test_undo_with_htmx_swaps_the_card_back_to_fermenting(owner_client, batch):
     response = owner_client.post(url("undo", batch), TODAY, **htmx_from(f"batch-{batch.pk}"))
 
     card = response.content.decode()
-    assert card.strip().startswith(f'<article class="card batch-card" id="batch-{batch.pk}">')
+    assert card.strip().startswith(f'<article class="card batch-card" id="batch-{batch.pk}"')
     assert url("strain", batch) in card
     assert Batch.objects.get(pk=batch.pk).strained_at is None
 

@@ -150,7 +150,7 @@ def test_batches_come_newest_first_with_stable_numbers_and_more_on_scroll(
         make_batch(culture, started_at=days_ago(age + 1))
 
     first = owner_client.get(culture.get_absolute_url()).content.decode()
-    next_url = re.search(r'<li class="more" hx-get="([^"]+)"', first).group(1)
+    next_url = re.search(r'<li class="more" data-hx-get="([^"]+)"', first).group(1)
     more = owner_client.get(next_url, **HTMX)
 
     assert f"#{PAGE_SIZE + 5}<" in first
