@@ -354,6 +354,11 @@ class HistoryFilterForm(forms.Form):
         required=False,
     )
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The last row loaded, kept in the address as the list grows: Back, a reload
+    # or a bookmark shows every row from the newest down to it.
+    through = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    PLACE = ("cursor", "through")  # where in the list, not which batches
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -374,7 +379,19 @@ class HistoryFilterForm(forms.Form):
         culture.choices = offered
 
     def clean_cursor(self):
-        token = self.cleaned_data["cursor"]
+        return self._place(self.cleaned_data["cursor"])
+
+    def clean_through(self):
+        return self._place(self.cleaned_data["through"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cursor") and data.get("through"):
+            raise ValidationError("That page link is broken; start from the newest.")
+        return data
+
+    @staticmethod
+    def _place(token):
         if not token:
             return None
         try:
@@ -398,4 +415,4 @@ class HistoryFilterForm(forms.Form):
 
     @property
     def is_filtered(self):
-        return any(self.cleaned_data.get(name) for name in self.fields if name != "cursor")
+        return any(self.cleaned_data.get(name) for name in self.fields if name not in self.PLACE)

@@ -107,6 +107,7 @@ class BatchQuerySet(models.QuerySet):
             "finished_at",
             "discarded",
             "discarded_at",
+            "flavourings",
         )
 
     def rated_at_least(self, rating):

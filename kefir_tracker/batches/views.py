@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, push_url, replace_url, reswap, retarget
 
 from kefir_tracker.batches import services
 from kefir_tracker.batches.forms import (
@@ -32,7 +32,7 @@ from kefir_tracker.batches.forms import (
     add_model_errors,
 )
 from kefir_tracker.batches.models import Batch
-from kefir_tracker.batches.pagination import keyset_page
+from kefir_tracker.batches.pagination import keyset_page, keyset_through
 from kefir_tracker.forms import parse_id
 from kefir_tracker.grains.views import get_culture
 from kefir_tracker.submissions.services import once, sent_twice
@@ -183,16 +183,29 @@ def history(request):
         return render(request, "batches/history.html#filter_fields", context)
     if not form.is_valid():
         return render(request, "batches/history.html", context, status=400)
-    cursor = form.cleaned_data["cursor"]
-    filters = {name: request.GET.get(name, "") for name in form.fields if name != "cursor"}
-    page = keyset_page(form.filter(Batch.objects.for_user(request.user).for_rows()), cursor)
+    cursor, through = form.cleaned_data["cursor"], form.cleaned_data["through"]
+    filters = {name: request.GET.get(name, "") for name in form.fields if name not in form.PLACE}
+    batches = form.filter(Batch.objects.for_user(request.user))
+    if through:
+        page = keyset_through(batches.for_rows(), through)
+    else:
+        page = keyset_page(batches.for_rows(), cursor)
     context.update(page=page, cursor=cursor, newest_url=_history_url(**filters))
     if page.next_cursor:
         context["next_url"] = _history_url(**filters, cursor=page.next_cursor)
+    if cursor and wants_fragment(request):
+        # The rows loaded as the list scrolls; the address now says how far it goes.
+        through = page.last_cursor or str(cursor)
+        response = render(request, "batches/history.html#rows", context)
+        return replace_url(response, _history_url(**filters, through=through))
+    if form.is_filtered:
+        context["matches"] = {
+            "count": batches.count(),
+            "words": form.cleaned_data["q"].strip(),
+            "filtered": any(form.cleaned_data[name] for name in folded),
+        }
     if not wants_fragment(request):
         return render(request, "batches/history.html", context)
-    if cursor:
-        return render(request, "batches/history.html#rows", context)
     # The address bar shows the filters that are set, not every empty field of the form.
     return push_url(render(request, "batches/history.html#results", context), context["newest_url"])
 
