@@ -6,6 +6,7 @@ later is tried with the values for its kind without anyone listing it here.
 
 from django import forms
 
+from kefir_tracker.accounts.forms import BrowserFilledField
 from kefir_tracker.accounts.models import User
 from kefir_tracker.batches.models import Batch, TastingNote
 from kefir_tracker.grains.models import Culture, Weighing
@@ -76,8 +77,8 @@ VALUES = {"text": TEXTS, "number": NUMBERS, "choice": CHOICES, "moment": MOMENTS
 
 def kind_of(field: forms.Field) -> str | None:
     """The kind of bad input a form field gets; None for a file upload (tried separately)."""
-    if isinstance(field, forms.FileField):
-        return None
+    if isinstance(field, forms.FileField | BrowserFilledField):
+        return None  # a file is tried separately; a browser-filled field falls back to a default
     if isinstance(field, forms.DateTimeField):
         return "moment"
     if isinstance(field, forms.DateField):

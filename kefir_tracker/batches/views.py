@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
+from kefir_tracker import dates
 from kefir_tracker.batches import services
 from kefir_tracker.batches.forms import (
     BottleForm,
@@ -60,6 +61,12 @@ def get_batch(request, pk, batches=None) -> Batch:
     return get_object_or_404(batches.for_user(request.user), pk=pk)
 
 
+def _add_notes(request, form):
+    """What a saved form wants the person to know (a time read across a clock change)."""
+    for note in form.time_notes:
+        messages.warning(request, note)
+
+
 def _next_url(request, default):
     target = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(
@@ -95,11 +102,11 @@ def _today_context(request, bound_form=None, open_culture=None):
     return {"fermenting": fermenting, "cultures": cultures}
 
 
-def _today_card(request, batch, strain_form=None):
+def _today_card(request, batch, strain_form=None, notes=()):
     """One card of Today's "Fermenting now", after a strain from it."""
     if batch.strained_at is None:
         batch.estimate = services.estimate(batch, services.usual_durations(request.user))
-    context = {"batch": batch, "strain_form": strain_form}
+    context = {"batch": batch, "strain_form": strain_form, "card_notes": notes}
     return render(request, "batches/today.html#batch_card", context)
 
 
@@ -134,8 +141,10 @@ def start(request, culture_pk):
             add_model_errors(form, error)
         else:
             if wants_fragment(request):
-                return render(request, "batches/today.html#today_body", _today_context(request))
+                context = {**_today_context(request), "notes": form.time_notes}
+                return render(request, "batches/today.html#today_body", context)
             messages.success(request, f"Started {culture.name} in {batch.get_base_display()}.")
+            _add_notes(request, form)
             return redirect("batches:today")
     if wants_fragment(request):
         response = render(request, "batches/today.html#start_form", {"form": form})
@@ -248,11 +257,13 @@ def _batch_action(request, pk, form_class, action, done):
         else:
             if not wants_fragment(request):
                 messages.success(request, done)
+                _add_notes(request, form)
                 return redirect(_next_url(request, batch.get_absolute_url()))
             if on_today:
-                return _today_card(request, batch)
+                return _today_card(request, batch, notes=form.time_notes)
             batch = get_batch(request, pk)
-            return render(request, "batches/detail.html#body", _detail_context(request, batch))
+            context = {**_detail_context(request, batch), "notes": form.time_notes}
+            return render(request, "batches/detail.html#body", context)
     if not wants_fragment(request):
         context = _detail_context(request, get_batch(request, pk), form)
         return render(request, "batches/detail.html", context)
@@ -309,10 +320,8 @@ def delete(request, pk):
     batch = get_batch(request, pk)
     if request.method == "POST":
         batch.delete()
-        started = timezone.localtime(batch.started_at)
-        messages.success(
-            request, f"Deleted the batch of {batch.culture.name} from {started:%d %b}."
-        )
+        started = dates.day_and_month(timezone.localtime(batch.started_at))
+        messages.success(request, f"Deleted the batch of {batch.culture.name} from {started}.")
         if wants_fragment(request):
             return HttpResponseClientRedirect(reverse("batches:history"))
         return redirect("batches:history")
