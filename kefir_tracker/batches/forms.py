@@ -30,7 +30,7 @@ from kefir_tracker.batches.models import (
     BatchStatus,
 )
 from kefir_tracker.batches.pagination import Cursor, InvalidCursor
-from kefir_tracker.forms import QuantityField, grams_field, parse_id
+from kefir_tracker.forms import CupsField, QuantityField, grams_field, parse_id
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -38,15 +38,7 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 
 def volume_field(user, **kwargs):
     if user.volume_unit == "cup":
-        return QuantityField(
-            label="Volume",
-            unit="cups",
-            to_si=units.cups_to_ml,
-            from_si=units.ml_to_cups,
-            places=2,
-            maximum_si=MAX_VOLUME_ML,
-            **kwargs,
-        )
+        return CupsField(label="Volume", maximum_si=MAX_VOLUME_ML, **kwargs)
     return QuantityField(label="Volume", unit="ml", maximum_si=MAX_VOLUME_ML, **kwargs)
 
 
@@ -55,8 +47,9 @@ def temperature_field(user, **kwargs):
     kwargs.setdefault("required", False)
     limits = {"minimum_si": MIN_ROOM_C, "maximum_si": MAX_ROOM_C}
     if user.temperature_unit == "F":
+        # Whole degrees, as pages show them: "70", not "69.8".
         return QuantityField(
-            unit="°F", to_si=units.f_to_c, from_si=units.c_to_f, **limits, **kwargs
+            unit="°F", to_si=units.f_to_c, from_si=units.c_to_f, places=0, **limits, **kwargs
         )
     return QuantityField(unit="°C", **limits, **kwargs)
 
