@@ -67,6 +67,12 @@ def _add_notes(request, form):
         messages.warning(request, note)
 
 
+def _show_notes(response, form):
+    """An htmx answer whose notes sit at the top of what it swaps in: scrolled into view
+    (the form that was sent may be far down the page)."""
+    return reswap(response, "outerHTML show:top") if form.time_notes else response
+
+
 def _next_url(request, default):
     target = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(
@@ -142,7 +148,7 @@ def start(request, culture_pk):
         else:
             if wants_fragment(request):
                 context = {**_today_context(request), "notes": form.time_notes}
-                return render(request, "batches/today.html#today_body", context)
+                return _show_notes(render(request, "batches/today.html#today_body", context), form)
             messages.success(request, f"Started {culture.name} in {batch.get_base_display()}.")
             _add_notes(request, form)
             return redirect("batches:today")
@@ -263,7 +269,7 @@ def _batch_action(request, pk, form_class, action, done):
                 return _today_card(request, batch, notes=form.time_notes)
             batch = get_batch(request, pk)
             context = {**_detail_context(request, batch), "notes": form.time_notes}
-            return render(request, "batches/detail.html#body", context)
+            return _show_notes(render(request, "batches/detail.html#body", context), form)
     if not wants_fragment(request):
         context = _detail_context(request, get_batch(request, pk), form)
         return render(request, "batches/detail.html", context)
