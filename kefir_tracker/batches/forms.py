@@ -222,7 +222,7 @@ class StartBatchForm(UnitFormMixin, forms.Form):
         confirmed = cleaned.pop("amounts_confirmed", False)
         if warnings and not confirmed:
             for name, warning in warnings.items():
-                self.add_error(name, f"{warning} Check the amounts, or confirm them below.")
+                self.add_error(name, f"{warning} Right? Tick below.")
         return cleaned
 
     @property
