@@ -10,6 +10,7 @@ from kefir_tracker.accounts.forms import BrowserFilledField
 from kefir_tracker.accounts.models import User
 from kefir_tracker.batches.models import Batch, TastingNote
 from kefir_tracker.grains.models import Culture, Weighing
+from kefir_tracker.submissions.forms import OneTimeKeyField
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -76,9 +77,13 @@ VALUES = {"text": TEXTS, "number": NUMBERS, "choice": CHOICES, "moment": MOMENTS
 
 
 def kind_of(field: forms.Field) -> str | None:
-    """The kind of bad input a form field gets; None for a file upload (tried separately)."""
-    if isinstance(field, forms.FileField | BrowserFilledField):
-        return None  # a file is tried separately; a browser-filled field falls back to a default
+    """The kind of bad input a form field gets; None for a file upload and a one-time
+    key (each tried separately: a mangled key is ignored, test_one_time_keys), and for
+    a field the browser fills (nonsense in it falls back to a default)."""
+    if isinstance(field, forms.FileField | OneTimeKeyField | BrowserFilledField):
+        return None
+    if isinstance(field, forms.BooleanField):
+        return None  # a checkbox is ticked or not: any value is one of the two
     if isinstance(field, forms.DateTimeField):
         return "moment"
     if isinstance(field, forms.DateField):
