@@ -57,7 +57,7 @@ def test_a_batch_started_in_the_repeated_hour_saves_untouched_and_keeps_its_inst
     response = post_edit(berliner_client, batch, started_at="2026-10-25T02:30", notes="fizzy")
     page = response.content.decode()
     assert "ambiguous" not in page
-    assert "Batch saved." in page
+    assert f"Saved batch {batch.number} of {oma.name}." in page
     batch.refresh_from_db()
     assert batch.notes == "fizzy"
     assert batch.started_at == stored
