@@ -70,6 +70,11 @@ def _add_notes(request, form):
         messages.warning(request, note)
 
 
+def _said(done, form):
+    """What the live region says after an htmx save: what was done, and any note."""
+    return " ".join([done, *form.time_notes])
+
+
 def _show_notes(response, form):
     """An htmx answer whose notes sit at the top of what it swaps in: scrolled into view
     (the form that was sent may be far down the page)."""
@@ -162,7 +167,7 @@ def start(request, culture_pk):
                 context = {**_today_context(request), "notes": form.time_notes}
                 response = render(request, "batches/today.html#today_body", context)
                 focus = f"#batch-{batch.pk}" if batch else "#today-body"
-                return _show_notes(announce(response, done, focus), form)
+                return _show_notes(announce(response, _said(done, form), focus), form)
             messages.add_message(request, messages.INFO if repeated else messages.SUCCESS, done)
             _add_notes(request, form)
             return redirect("batches:today")
@@ -301,12 +306,12 @@ def _batch_action(request, pk, form_class, action, done):
                 return redirect(_next_url(request, batch.get_absolute_url()))
             if on_today:
                 card = _today_card(request, batch, notes=form.time_notes)
-                return announce(card, done, f"#batch-{batch.pk}")
+                return announce(card, _said(done, form), f"#batch-{batch.pk}")
             batch = get_batch(request, pk)
             context = {**_detail_context(request, batch), "notes": form.time_notes}
             response = render(request, "batches/detail.html#body", context)
             heading = "#tasting-heading" if form_class is TastingForm else "#batch-heading"
-            return _show_notes(announce(response, done, heading), form)
+            return _show_notes(announce(response, _said(done, form), heading), form)
     if not wants_fragment(request):
         context = _detail_context(request, get_batch(request, pk), form)
         return render(request, "batches/detail.html", context)

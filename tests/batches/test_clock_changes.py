@@ -97,6 +97,7 @@ def test_with_htmx_the_note_comes_back_with_the_saved_batch(berliner_client, oma
     assert "<html" not in page
     assert 'id="batch-body"' in page
     assert response.headers["HX-Reswap"] == "outerHTML show:top"  # the note, in view
+    assert "02:40 happened twice" in response.headers["HX-Trigger-After-Settle"]  # and said
     assert "Strained at: 02:40 happened twice on Sun 25 Oct 2026" in page
     batch.refresh_from_db()
     assert batch.strained_at == datetime(2026, 10, 25, 0, 40, tzinfo=UTC)
