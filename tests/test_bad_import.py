@@ -71,7 +71,7 @@ BROKEN_FILES = {
     "not UTF-8": b"\xff\xfe\x00garbage\x80",
     "a JSON list": b"[]",
     "JSON null": b"null",
-    "nested a million deep": b"[" * 1_000_000 + b"]" * 1_000_000,
+    "nested a million deep": b'{"a": ' * 1_000_000 + b"1" + b"}" * 1_000_000,
     "a number too big for a float": b'{"format": "kefir-tracker", "version": 1e400}',
     "version as a list": b'{"format": "kefir-tracker", "version": [1]}',
     "sections as objects": json.dumps({**VALID, "cultures": {"a": 1}}).encode(),

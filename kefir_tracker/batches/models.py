@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
-from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
+from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind, linked
 
 MAX_VOLUME_ML = 20_000
 MAX_BATCH_NUMBER = 1_000_000
@@ -327,18 +327,19 @@ class Batch(models.Model):
 
     def clean(self):
         super().clean()
-        if self.culture_id and self.owner_id and self.culture.owner_id != self.owner_id:
+        culture = linked(self, "culture")
+        if culture and self.owner_id and culture.owner_id != self.owner_id:
             raise ValidationError({"culture": "These grains belong to someone else."})
-        if self.culture_id is not None and self.base in Base.values:
+        if culture is not None and self.base in Base.values:
             kind = Base(self.base).kind
-            if self.culture.kind != kind:
+            if culture.kind != kind:
                 raise ValidationError(
                     {
                         "base": (
-                            f"{self.culture.name} are {self.culture.get_kind_display()}; "
+                            f"{culture.name} are {culture.get_kind_display()}; "
                             + (
                                 "they ferment sugar water, not milk."
-                                if self.culture.kind == Kind.WATER
+                                if culture.kind == Kind.WATER
                                 else "they ferment milk, not sugar water."
                             )
                         )
@@ -480,5 +481,6 @@ class TastingNote(models.Model):
         super().clean()
         if errors := implausible_times(self, ["tasted_at"]):
             raise ValidationError(errors)
-        if self.batch_id and self.tasted_at and self.tasted_at < self.batch.started_at:
+        batch = linked(self, "batch")
+        if batch and self.tasted_at and batch.started_at and self.tasted_at < batch.started_at:
             raise ValidationError({"tasted_at": "It cannot be tasted before it was started."})
