@@ -17,7 +17,7 @@ from itertools import pairwise
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from kefir_tracker.accounts.models import User
@@ -415,40 +415,92 @@ class _Importer:
     # ---- writing, in one short transaction ----
 
     def write(self) -> ImportSummary:
+        # Turning 10,000 batches into SQL values costs Django seconds of Python, so
+        # that is done here, before the lock; inside it only ids, links and the
+        # numbers of batches in grains already here are filled in.
+        numbered = [b for b in self.new["batches"] if b.number is not None]
+        unnumbered = [b for b in self.new["batches"] if b.number is None]
+        cultures = _Rows(Culture, self.new["cultures"], ["parent"])
+        weighings = _Rows(Weighing, self.new["weighings"], ["culture"])
+        batches = _Rows(Batch, numbered, ["culture"])
+        more_batches = _Rows(Batch, unnumbered, ["culture", "number"])
+        tastings = _Rows(TastingNote, self.new["tasting_notes"], ["batch"])
         try:
             with transaction.atomic():
-                self.insert()
+                if self.take_preferences:
+                    for name, value in self.new_preferences.items():
+                        setattr(self.user, name, value)
+                    self.user.save(update_fields=PREFERENCES)
+                for culture_id in sorted({b.culture.pk for b in unnumbered if b.culture.pk}):
+                    Culture.objects.lock(culture_id)  # as Batch.save() does, for the numbers
+                for rows in (cultures, weighings, batches):
+                    rows.insert()
+                # Grains already here, or an export from before batches had numbers:
+                # the next numbers after what the grains have now.
+                number_in_start_order(unnumbered)
+                more_batches.insert()
+                tastings.insert()
         except IntegrityError:  # the account changed between the check and the write
             raise ImportRefused([WRITE_CHANGED], about_the_file=True) from None
         return ImportSummary(dict(self.added), dict(self.skipped), self.taken_as_strained)
 
-    def insert(self):
-        if self.take_preferences:
-            for name, value in self.new_preferences.items():
-                setattr(self.user, name, value)
-            self.user.save(update_fields=PREFERENCES)
-        for level in self.cultures_by_generation():
-            Culture.objects.bulk_create(level)
-        Weighing.objects.bulk_create(self.new["weighings"], batch_size=1000)
-        numbered = [b for b in self.new["batches"] if b.number is not None]
-        unnumbered = [b for b in self.new["batches"] if b.number is None]
-        Batch.objects.bulk_create(numbered, batch_size=1000)
-        if unnumbered:
-            # Grains already here, or an export from before batches had numbers: the
-            # next numbers, with the grains locked as Batch.save() does.
-            for culture_id in sorted({b.culture.pk for b in unnumbered}):
-                Culture.objects.lock(culture_id)
-            number_in_start_order(unnumbered)
-            Batch.objects.bulk_create(unnumbered, batch_size=1000)
-        TastingNote.objects.bulk_create(self.new["tasting_notes"], batch_size=1000)
 
-    def cultures_by_generation(self):
-        """The new grains in rounds, parents before their splits (bulk inserts give ids)."""
-        depth = {}
-        for culture in self.new["cultures"]:
-            parent = culture.parent if Culture.parent.is_cached(culture) else None
-            depth[id(culture)] = depth.get(id(parent), -1) + 1 if parent else 0
-        levels = defaultdict(list)
-        for culture in self.new["cultures"]:
-            levels[depth[id(culture)]].append(culture)
-        return [levels[n] for n in sorted(levels)]
+class _Rows:
+    """New objects of one model as rows of SQL values, prepared by the fields as
+    ``bulk_create`` would, ready to be inserted in one ``executemany``."""
+
+    def __init__(self, model, objects, later):
+        self.model, self.objects = model, objects
+        self.columns = [f for f in model._meta.concrete_fields if not f.primary_key]
+        # Links to objects this import creates, and numbers of batches that have none,
+        # are filled in when those have ids and numbers.
+        names = [f.name for f in self.columns]
+        self.later = [names.index(name) for name in later]
+        self.rows = [
+            [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in self.columns]
+            for obj in objects
+        ]
+
+    def take_ids(self):
+        """Ids for the new rows, after every id the table has used (inside the write)."""
+        if not self.objects:
+            return
+        table, count = self.model._meta.db_table, len(self.objects)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                    "FROM generate_series(1, %s) ORDER BY 1",
+                    [connection.ops.quote_name(table), count],
+                )
+                ids = [row[0] for row in cursor.fetchall()]
+            else:  # SQLite: AUTOINCREMENT never gives an id twice, not even a deleted row's
+                cursor.execute(
+                    f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0),"
+                    " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+                    [table],
+                )
+                first = cursor.fetchone()[0] + 1
+                ids = range(first, first + count)
+        for obj, pk in zip(self.objects, ids, strict=True):
+            obj.pk = pk
+
+    def insert(self):
+        if not self.objects:
+            return
+        self.take_ids()
+        for obj, row in zip(self.objects, self.rows, strict=True):
+            for index in self.later:
+                field = self.columns[index]
+                value = getattr(obj, field.name)
+                if field.is_relation:
+                    value = None if value is None else value.pk
+                row[index] = field.get_db_prep_save(value, connection)
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in self.columns)
+        values = ", ".join(["%s"] * (len(self.columns) + 1))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {quote(self.model._meta.db_table)} ({quote(self.model._meta.pk.column)}, {columns}) VALUES ({values})",
+                [[obj.pk, *row] for obj, row in zip(self.objects, self.rows, strict=True)],
+            )
