@@ -17,12 +17,13 @@ from itertools import pairwise
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from kefir_tracker.accounts.models import User
 from kefir_tracker.archive.exchange import FORMAT, PREFERENCES, SECTIONS, VERSION, data_fields
 from kefir_tracker.archive.models import CLAIM_LAPSES_AFTER, ImportUnderWay
+from kefir_tracker.archive.rows import PreparedRows
 from kefir_tracker.batches.forms import MomentField
 from kefir_tracker.batches.models import (
     MAX_BATCH_NUMBER,
@@ -236,7 +237,7 @@ class _Importer:
         """What the account has of the kinds a file holds, keyed as duplicates are found."""
         cultures = {c.pk: c for c in self.existing.values()}
         columns = ("culture_id", "started_at", "number", "strained_at", "discarded")
-        batches = {b.pk: b for b in Batch.objects.for_user(self.user).only(*columns)}
+        batches = {b.pk: b for b in Batch.objects.filter(culture__in=cultures).only(*columns)}
         for batch in batches.values():
             batch.culture = cultures[batch.culture_id]
         self.seen["batches"] = {(id(b.culture), b.started_at): b for b in batches.values()}
@@ -246,7 +247,7 @@ class _Importer:
         }
         self.seen["tasting_notes"] = {
             (id(batches[t.batch_id]), t.tasted_at): t
-            for t in TastingNote.objects.for_user(self.user).only("batch_id", "tasted_at")
+            for t in TastingNote.objects.filter(batch__in=batches).only("batch_id", "tasted_at")
         }
         self.fermenting = {
             b.culture_id: b for b in batches.values() if b.strained_at is None and not b.discarded
@@ -420,11 +421,11 @@ class _Importer:
         # numbers of batches in grains already here are filled in.
         numbered = [b for b in self.new["batches"] if b.number is not None]
         unnumbered = [b for b in self.new["batches"] if b.number is None]
-        cultures = _Rows(Culture, self.new["cultures"], ["parent"])
-        weighings = _Rows(Weighing, self.new["weighings"], ["culture"])
-        batches = _Rows(Batch, numbered, ["culture"])
-        more_batches = _Rows(Batch, unnumbered, ["culture", "number"])
-        tastings = _Rows(TastingNote, self.new["tasting_notes"], ["batch"])
+        cultures = PreparedRows(Culture, self.new["cultures"], ["parent"])
+        weighings = PreparedRows(Weighing, self.new["weighings"], ["culture"])
+        batches = PreparedRows(Batch, numbered, ["culture"])
+        more_batches = PreparedRows(Batch, unnumbered, ["culture", "number"])
+        tastings = PreparedRows(TastingNote, self.new["tasting_notes"], ["batch"])
         try:
             with transaction.atomic():
                 if self.take_preferences:
@@ -443,64 +444,3 @@ class _Importer:
         except IntegrityError:  # the account changed between the check and the write
             raise ImportRefused([WRITE_CHANGED], about_the_file=True) from None
         return ImportSummary(dict(self.added), dict(self.skipped), self.taken_as_strained)
-
-
-class _Rows:
-    """New objects of one model as rows of SQL values, prepared by the fields as
-    ``bulk_create`` would, ready to be inserted in one ``executemany``."""
-
-    def __init__(self, model, objects, later):
-        self.model, self.objects = model, objects
-        self.columns = [f for f in model._meta.concrete_fields if not f.primary_key]
-        # Links to objects this import creates, and numbers of batches that have none,
-        # are filled in when those have ids and numbers.
-        names = [f.name for f in self.columns]
-        self.later = [names.index(name) for name in later]
-        self.rows = [
-            [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in self.columns]
-            for obj in objects
-        ]
-
-    def take_ids(self):
-        """Ids for the new rows, after every id the table has used (inside the write)."""
-        if not self.objects:
-            return
-        table, count = self.model._meta.db_table, len(self.objects)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-                    "FROM generate_series(1, %s) ORDER BY 1",
-                    [connection.ops.quote_name(table), count],
-                )
-                ids = [row[0] for row in cursor.fetchall()]
-            else:  # SQLite: AUTOINCREMENT never gives an id twice, not even a deleted row's
-                cursor.execute(
-                    f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0),"
-                    " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-                    [table],
-                )
-                first = cursor.fetchone()[0] + 1
-                ids = range(first, first + count)
-        for obj, pk in zip(self.objects, ids, strict=True):
-            obj.pk = pk
-
-    def insert(self):
-        if not self.objects:
-            return
-        self.take_ids()
-        for obj, row in zip(self.objects, self.rows, strict=True):
-            for index in self.later:
-                field = self.columns[index]
-                value = getattr(obj, field.name)
-                if field.is_relation:
-                    value = None if value is None else value.pk
-                row[index] = field.get_db_prep_save(value, connection)
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in self.columns)
-        values = ", ".join(["%s"] * (len(self.columns) + 1))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {quote(self.model._meta.db_table)} ({quote(self.model._meta.pk.column)}, {columns}) VALUES ({values})",
-                [[obj.pk, *row] for obj, row in zip(self.objects, self.rows, strict=True)],
-            )

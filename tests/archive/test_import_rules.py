@@ -309,3 +309,24 @@ def test_a_refused_import_lets_the_next_one_through(owner_client, owner):
     assert upload(owner_client, data).status_code == 200
     assert not ImportUnderWay.objects.exists()
     assert upload(owner_client, export_file()).status_code == 302
+
+
+def test_grains_of_the_same_name_added_while_the_file_was_checked_refuse_it_plainly(
+    owner_client, owner, monkeypatch
+):
+    # Another tab adds "Babushka" after the file was checked and before it is written.
+    from kefir_tracker.archive import importing
+
+    write = importing._Importer.write
+
+    def someone_adds_grains_first(importer):
+        make_culture(owner, "Babushka")
+        return write(importer)
+
+    monkeypatch.setattr(importing._Importer, "write", someone_adds_grains_first)
+    response = upload(owner_client, export_file([{"started_at": moment(3)}]))
+    assert response.status_code == 200
+    assert "changed while the file was being checked" in error_next_to_the_file_field(response)
+    assert Culture.objects.count() == 1
+    assert not Batch.objects.exists()
+    assert not ImportUnderWay.objects.exists()
