@@ -360,6 +360,10 @@ class Batch(models.Model):
             errors["bottled_at"] = "Bottling comes after straining."
         if self.finished_at and (not self.bottled_at or self.finished_at < self.bottled_at):
             errors["finished_at"] = "The second ferment cannot finish before it was bottled."
+        if self.discarded_at and (
+            not self.discarded or (self.started_at and self.discarded_at < self.started_at)
+        ):
+            errors["discarded_at"] = "A batch is discarded after it started."
         if errors:
             raise ValidationError(errors)
 

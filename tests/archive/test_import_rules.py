@@ -100,6 +100,16 @@ def test_a_batch_started_in_the_future_is_refused(owner_client):
     )
 
 
+def test_a_discard_time_on_a_batch_not_discarded_is_refused_by_field(owner_client):
+    # The database refuses it too, which used to be the only check left after the
+    # records were checked: the whole file was refused with a wrong reason.
+    data = export_file([{"started_at": moment(3), "discarded": False, "discarded_at": moment(2)}])
+    response = upload(owner_client, data)
+    refused_with(
+        response, "batches[0], field “discarded_at”: A batch is discarded after it started."
+    )
+
+
 def test_water_grains_split_from_milk_grains_are_refused(owner_client):
     # The parent is in the same file, not saved yet when the file is checked.
     data = export_file()
