@@ -78,6 +78,17 @@ class Person(Phone):
         return response.status, content
 
 
+def static_files_are_stale() -> bool:
+    """Whether collectstatic must run for a server with DEBUG off. It rewrites every
+    hashed file, which another test's server scanning them at that moment trips over,
+    so it runs only when a file in static/ is newer than the manifest."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return any(f.stat().st_mtime > built for f in (ROOT / "static").rglob("*") if f.is_file())
+
+
 @pytest.fixture
 def server(tmp_path):
     """gunicorn on a migrated SQLite file with two people, olga (who imports) and vera
@@ -90,8 +101,10 @@ def server(tmp_path):
         "DATABASE_URL": f"sqlite:///{database}",
         "LOG_LEVEL": "WARNING",
     }
-    for args in (("migrate", "-v0"), ("collectstatic", "--no-input", "-v0")):
-        result = manage(tmp_path, *args, **env)
+    result = manage(tmp_path, "migrate", "-v0", **env)
+    assert result.returncode == 0, result.stderr
+    if static_files_are_stale():
+        result = manage(tmp_path, "collectstatic", "--no-input", "-v0", **env)
         assert result.returncode == 0, result.stderr
     code = (
         "from kefir_tracker.accounts.models import User;"
