@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "kefir_tracker.grains",
     "kefir_tracker.batches",
     "kefir_tracker.archive",
+    "kefir_tracker.submissions",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kefir_tracker.security.ContentSecurityPolicyMiddleware",
+    "kefir_tracker.security.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are gzipped by the app, so a phone on a slow line gets a third of
     # the bytes with or without a proxy in front. Listed after WhiteNoise,

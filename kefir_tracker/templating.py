@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+from django_htmx.http import trigger_client_event
 from django_htmx.jinja import htmx_script
 from jinja2 import Environment, pass_context
 from jinja2_fragments import render_block
@@ -61,6 +62,15 @@ def page_or_fragment(request, template_name, block, context=None, status=None):
     Views that call it vary on HX-Request (``@vary_on_headers("HX-Request")``)."""
     name = f"{template_name}#{block}" if wants_fragment(request) else template_name
     return render(request, name, context, status=status)
+
+
+def announce(response, message, focus, level="success"):
+    """Say what happened after an htmx swap: static/js/announce.js puts ``message`` in
+    the page's live region and the focus on the element ``focus`` (a CSS selector).
+    Without JavaScript, the page a post redirects to shows the message (Django's messages)."""
+    # "target": the event goes to <body>, as the element that asked may be swapped away.
+    params = {"message": message, "focus": focus, "level": level, "target": "body"}
+    return trigger_client_event(response, "kefir:done", params, after="settle")
 
 
 def url(viewname, *args):
@@ -134,8 +144,9 @@ def today():
 
 
 def iso(value):
-    """The moment in the active time zone as ISO 8601, for <time datetime>."""
-    return timezone.localtime(value).isoformat()
+    """The moment in the active time zone as ISO 8601, for <time datetime>: to the second,
+    as HTML allows at most three decimals (Python would give six)."""
+    return timezone.localtime(value).isoformat(timespec="seconds")
 
 
 def clock(value):

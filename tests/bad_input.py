@@ -9,6 +9,7 @@ from django import forms
 from kefir_tracker.accounts.models import User
 from kefir_tracker.batches.models import Batch, TastingNote
 from kefir_tracker.grains.models import Culture, Weighing
+from kefir_tracker.submissions.forms import OneTimeKeyField
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -75,9 +76,10 @@ VALUES = {"text": TEXTS, "number": NUMBERS, "choice": CHOICES, "moment": MOMENTS
 
 
 def kind_of(field: forms.Field) -> str | None:
-    """The kind of bad input a form field gets; None for a file upload (tried separately)."""
-    if isinstance(field, forms.FileField):
-        return None
+    """The kind of bad input a form field gets; None for a file upload and a one-time
+    key (each tried separately: a mangled key is ignored, test_one_time_keys)."""
+    if isinstance(field, forms.FileField | OneTimeKeyField | forms.BooleanField):
+        return None  # a checkbox is ticked or not: any value is one of the two
     if isinstance(field, forms.DateTimeField):
         return "moment"
     if isinstance(field, forms.DateField):

@@ -1,5 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    UserCreationForm,
+    UsernameField,
+)
 from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -8,10 +13,21 @@ from kefir_tracker.accounts.models import User
 
 
 class SignUpForm(UserCreationForm):
+    def validate_password_for_user(self, user, password_field_name="password1"):
+        """What is wrong with the password (too short, too common…) under the password,
+        not under its confirmation, where Django puts it."""
+        super().validate_password_for_user(user, password_field_name)
+
     class Meta:
         model = User
         fields = ["username"]
         field_classes = {"username": UsernameField}  # no capital letter from the phone
+
+
+class NewPasswordForm(PasswordChangeForm):
+    def validate_password_for_user(self, user, password_field_name="new_password1"):
+        """As in SignUpForm: the password's faults under the new password."""
+        super().validate_password_for_user(user, "new_password1")
 
 
 class SignInForm(AuthenticationForm):

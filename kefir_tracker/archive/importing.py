@@ -33,7 +33,7 @@ from kefir_tracker.batches.models import (
     number_in_start_order,
 )
 from kefir_tracker.grains.forms import past_date
-from kefir_tracker.grains.models import Culture, Weighing
+from kefir_tracker.grains.models import Culture, StatusChange, Weighing
 
 MAX_PROBLEMS = 20
 NOT_AN_EXPORT = (
@@ -245,6 +245,12 @@ class _Importer:
             (id(cultures[w.culture_id]), w.weighed_on, w.grams): w
             for w in Weighing.objects.for_user(self.user).only("culture_id", "weighed_on", "grams")
         }
+        self.seen["status_changes"] = {
+            (id(cultures[c.culture_id]), c.changed_at, c.status): c
+            for c in StatusChange.objects.filter(culture__in=cultures).only(
+                "culture_id", "changed_at", "status"
+            )
+        }
         self.seen["tasting_notes"] = {
             (id(batches[t.batch_id]), t.tasted_at): t
             for t in TastingNote.objects.filter(batch__in=batches).only("batch_id", "tasted_at")
@@ -356,6 +362,8 @@ class _Importer:
             return obj.name.lower()
         if section == "weighings":
             return (id(obj.culture), obj.weighed_on, obj.grams)
+        if section == "status_changes":
+            return (id(obj.culture), obj.changed_at, obj.status)
         if section == "batches":
             return (id(obj.culture), obj.started_at)
         return (id(obj.batch), obj.tasted_at)
@@ -423,6 +431,7 @@ class _Importer:
         unnumbered = [b for b in self.new["batches"] if b.number is None]
         cultures = PreparedRows(Culture, self.new["cultures"], ["parent"])
         weighings = PreparedRows(Weighing, self.new["weighings"], ["culture"])
+        status_changes = PreparedRows(StatusChange, self.new["status_changes"], ["culture"])
         batches = PreparedRows(Batch, numbered, ["culture"])
         more_batches = PreparedRows(Batch, unnumbered, ["culture", "number"])
         tastings = PreparedRows(TastingNote, self.new["tasting_notes"], ["batch"])
@@ -434,7 +443,7 @@ class _Importer:
                     self.user.save(update_fields=PREFERENCES)
                 for culture_id in sorted({b.culture.pk for b in unnumbered if b.culture.pk}):
                     Culture.objects.lock(culture_id)  # as Batch.save() does, for the numbers
-                for rows in (cultures, weighings, batches):
+                for rows in (cultures, weighings, status_changes, batches):
                     rows.insert()
                 # Grains already here, or an export from before batches had numbers:
                 # the next numbers after what the grains have now.

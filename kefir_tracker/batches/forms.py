@@ -26,8 +26,10 @@ from kefir_tracker.batches.models import (
     BatchStatus,
 )
 from kefir_tracker.batches.pagination import Cursor, InvalidCursor
+from kefir_tracker.batches.ratios import ratio_warnings
 from kefir_tracker.forms import QuantityField, grams_field, parse_id
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
+from kefir_tracker.submissions.forms import OneTimeKeyField
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -139,8 +141,13 @@ class StartBatchForm(UnitFormMixin, forms.Form):
     """A new batch from one culture: milk grains get the milks, water grains sugar water and sugar."""
 
     base = forms.ChoiceField(label="Base")
-    started_at = MomentField(label="Started at", now_if_empty=True)
+    started_at = MomentField(
+        label="Started at",
+        now_if_empty=True,
+        help_text="Leave empty for now. A batch logged late still gets the next number.",
+    )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    once = OneTimeKeyField()
 
     def __init__(self, *args, culture: Culture, user, **kwargs):
         kwargs.setdefault("auto_id", f"start{culture.pk}_%s")
@@ -159,11 +166,27 @@ class StartBatchForm(UnitFormMixin, forms.Form):
         fields["room_temp_c"] = temperature_field(user)
         fields["started_at"] = self.fields["started_at"]
         fields["notes"] = self.fields["notes"]
+        fields["once"] = self.fields["once"]
+        fields["amounts_confirmed"] = forms.BooleanField(
+            label="These amounts are right", required=False
+        )
         self.fields = fields
+        self.asks_to_confirm = False
 
     form_id = property(lambda self: f"start-{self.culture.pk}")
     action_url = property(lambda self: reverse("batches:start", args=[self.culture.pk]))
     submit_label = "Start"
+
+    def clean(self):
+        cleaned = super().clean()
+        amounts = [cleaned.get(name) for name in ("volume_ml", "grains_in_g", "sugar_g")]
+        warnings = ratio_warnings(self.culture.kind, *amounts)
+        self.asks_to_confirm = bool(warnings)
+        confirmed = cleaned.pop("amounts_confirmed", False)
+        if warnings and not confirmed:
+            for name, warning in warnings.items():
+                self.add_error(name, f"{warning} Check the amounts, or confirm them below.")
+        return cleaned
 
     @property
     def has_more_errors(self):
@@ -230,6 +253,8 @@ class TastingForm(BatchActionForm):
     thickness = scale_field("Thickness")
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     tasted_at = MomentField(label="Tasted at", now_if_empty=True)
+    once = OneTimeKeyField()
+    made_by_it = "the tasting note"
 
 
 class DiscardForm(BatchActionForm):
@@ -240,6 +265,12 @@ class DiscardForm(BatchActionForm):
         widget=forms.TextInput(attrs={"placeholder": "mould, forgot it for a week…"}),
         error_messages={"required": "Say why, so future you knows (for example: mould)."},
     )
+
+
+class UndoForm(BatchActionForm):
+    """Takes back the latest one-tap change (services.undo_last_action): a button only."""
+
+    url_name, submit_label = "batches:undo", "Undo"
 
 
 class EditBatchForm(BatchActionForm):
@@ -323,6 +354,11 @@ class HistoryFilterForm(forms.Form):
         required=False,
     )
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The last row loaded, kept in the address as the list grows: Back, a reload
+    # or a bookmark shows every row from the newest down to it.
+    through = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    PLACE = ("cursor", "through")  # where in the list, not which batches
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -343,7 +379,19 @@ class HistoryFilterForm(forms.Form):
         culture.choices = offered
 
     def clean_cursor(self):
-        token = self.cleaned_data["cursor"]
+        return self._place(self.cleaned_data["cursor"])
+
+    def clean_through(self):
+        return self._place(self.cleaned_data["through"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cursor") and data.get("through"):
+            raise ValidationError("That page link is broken; start from the newest.")
+        return data
+
+    @staticmethod
+    def _place(token):
         if not token:
             return None
         try:
@@ -367,4 +415,4 @@ class HistoryFilterForm(forms.Form):
 
     @property
     def is_filtered(self):
-        return any(self.cleaned_data.get(name) for name in self.fields if name != "cursor")
+        return any(self.cleaned_data.get(name) for name in self.fields if name not in self.PLACE)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, push_url, replace_url, reswap, retarget
 
 from kefir_tracker.batches import services
 from kefir_tracker.batches.forms import (
@@ -28,13 +28,15 @@ from kefir_tracker.batches.forms import (
     StartBatchForm,
     StrainForm,
     TastingForm,
+    UndoForm,
     add_model_errors,
 )
 from kefir_tracker.batches.models import Batch
-from kefir_tracker.batches.pagination import keyset_page
+from kefir_tracker.batches.pagination import keyset_page, keyset_through
 from kefir_tracker.forms import parse_id
 from kefir_tracker.grains.views import get_culture
-from kefir_tracker.templating import page_or_fragment, render, wants_fragment
+from kefir_tracker.submissions.services import once, sent_twice
+from kefir_tracker.templating import announce, page_or_fragment, render, wants_fragment
 
 FORMS_BY_NAME = {
     "strain": StrainForm,
@@ -43,6 +45,7 @@ FORMS_BY_NAME = {
     "taste": TastingForm,
     "edit": EditBatchForm,
     "discard": DiscardForm,
+    "undo": UndoForm,
 }
 LAZY_FORMS = {
     "taste": TastingForm,
@@ -84,7 +87,7 @@ def _today_context(request, bound_form=None, open_culture=None):
         if extra is not None and extra not in cultures:
             cultures.append(extra)
     fermenting = services.fermenting_with_estimates(request.user)
-    running = {batch.culture_id: batch for batch in fermenting}
+    running = {batch.culture_id: batch for batch in fermenting if batch.strained_at is None}
     for culture in cultures:
         culture.running = running.get(culture.pk)  # no second start while it ferments
         culture.start_form = None
@@ -128,14 +131,24 @@ def start(request, culture_pk):
     culture = get_culture(request, culture_pk)
     form = StartBatchForm(request.POST, culture=culture, user=request.user)
     if form.is_valid():
+        fields = form.cleaned_data
+        key = fields.pop("once")
         try:
-            batch = services.start_batch(request.user, culture, **form.cleaned_data)
+            batch, repeated = once(
+                request.user, key, lambda: services.start_batch(request.user, culture, **fields)
+            )
         except ValidationError as error:
             add_model_errors(form, error)
         else:
+            if repeated:
+                done = sent_twice(batch and f"batch {batch.number} of {culture.name}")
+            else:
+                base = batch.get_base_display()
+                done = f"Started batch {batch.number} of {culture.name} in {base}."
             if wants_fragment(request):
-                return render(request, "batches/today.html#today_body", _today_context(request))
-            messages.success(request, f"Started {culture.name} in {batch.get_base_display()}.")
+                response = render(request, "batches/today.html#today_body", _today_context(request))
+                return announce(response, done, f"#batch-{batch.pk}" if batch else "#today-body")
+            messages.add_message(request, messages.INFO if repeated else messages.SUCCESS, done)
             return redirect("batches:today")
     if wants_fragment(request):
         response = render(request, "batches/today.html#start_form", {"form": form})
@@ -170,16 +183,29 @@ def history(request):
         return render(request, "batches/history.html#filter_fields", context)
     if not form.is_valid():
         return render(request, "batches/history.html", context, status=400)
-    cursor = form.cleaned_data["cursor"]
-    filters = {name: request.GET.get(name, "") for name in form.fields if name != "cursor"}
-    page = keyset_page(form.filter(Batch.objects.for_user(request.user).for_rows()), cursor)
+    cursor, through = form.cleaned_data["cursor"], form.cleaned_data["through"]
+    filters = {name: request.GET.get(name, "") for name in form.fields if name not in form.PLACE}
+    batches = form.filter(Batch.objects.for_user(request.user))
+    if through:
+        page = keyset_through(batches.for_rows(), through)
+    else:
+        page = keyset_page(batches.for_rows(), cursor)
     context.update(page=page, cursor=cursor, newest_url=_history_url(**filters))
     if page.next_cursor:
         context["next_url"] = _history_url(**filters, cursor=page.next_cursor)
+    if cursor and wants_fragment(request):
+        # The rows loaded as the list scrolls; the address now says how far it goes.
+        through = page.last_cursor or str(cursor)
+        response = render(request, "batches/history.html#rows", context)
+        return replace_url(response, _history_url(**filters, through=through))
+    if form.is_filtered:
+        context["matches"] = {
+            "count": batches.count(),
+            "words": form.cleaned_data["q"].strip(),
+            "filtered": any(form.cleaned_data[name] for name in folded),
+        }
     if not wants_fragment(request):
         return render(request, "batches/history.html", context)
-    if cursor:
-        return render(request, "batches/history.html#rows", context)
     # The address bar shows the filters that are set, not every empty field of the form.
     return push_url(render(request, "batches/history.html#results", context), context["newest_url"])
 
@@ -233,26 +259,35 @@ def _batch_action(request, pk, form_class, action, done):
 
     Answers where the form was posted from (its ``next``): Today's card of the batch,
     or the batch page; without htmx, a redirect there, or the page with the form's errors.
+    ``done`` says what happened to ``{batch}``: "Strained {batch}." is "Strained batch 4
+    of Little B."; with htmx, the focus goes to the batch's heading (Today: its card).
     """
     # The batch with its grains; its tastings are fetched only for a page that shows them.
     batch = get_batch(request, pk, Batch.objects.select_related("culture"))
     form = form_class(request.POST, batch=batch, user=request.user)
     on_today = _next_url(request, "") == reverse("batches:today")
     if form.is_valid():
+        fields = form.cleaned_data
+        key = fields.pop("once", None)
         try:
-            action(batch, **form.cleaned_data)
+            _, repeated = once(request.user, key, lambda: action(batch, **fields))
         except ValidationError as error:
             add_model_errors(form, error)
         except Batch.DoesNotExist:
             raise Http404("This batch was deleted.") from None
         else:
+            done = done.format(batch=f"batch {batch.number} of {batch.culture.name}")
+            if repeated:
+                done = sent_twice(form.made_by_it)
             if not wants_fragment(request):
-                messages.success(request, done)
+                messages.add_message(request, messages.INFO if repeated else messages.SUCCESS, done)
                 return redirect(_next_url(request, batch.get_absolute_url()))
             if on_today:
-                return _today_card(request, batch)
+                return announce(_today_card(request, batch), done, f"#batch-{batch.pk}")
             batch = get_batch(request, pk)
-            return render(request, "batches/detail.html#body", _detail_context(request, batch))
+            response = render(request, "batches/detail.html#body", _detail_context(request, batch))
+            heading = "#tasting-heading" if form_class is TastingForm else "#batch-heading"
+            return announce(response, done, heading)
     if not wants_fragment(request):
         context = _detail_context(request, get_batch(request, pk), form)
         return render(request, "batches/detail.html", context)
@@ -265,14 +300,14 @@ def _batch_action(request, pk, form_class, action, done):
 @require_POST
 @vary_on_headers("HX-Request")
 def strain(request, pk):
-    return _batch_action(request, pk, StrainForm, services.strain_batch, "Strained.")
+    return _batch_action(request, pk, StrainForm, services.strain_batch, "Strained {batch}.")
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def bottle(request, pk):
     return _batch_action(
-        request, pk, BottleForm, services.bottle_batch, "Bottled for a second ferment."
+        request, pk, BottleForm, services.bottle_batch, "Bottled {batch} for a second ferment."
     )
 
 
@@ -280,26 +315,40 @@ def bottle(request, pk):
 @vary_on_headers("HX-Request")
 def finish(request, pk):
     return _batch_action(
-        request, pk, FinishForm, services.finish_second_ferment, "Second ferment finished."
+        request,
+        pk,
+        FinishForm,
+        services.finish_second_ferment,
+        "Finished the second ferment of {batch}.",
     )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def taste(request, pk):
-    return _batch_action(request, pk, TastingForm, services.add_tasting_note, "Tasting note added.")
+    return _batch_action(
+        request, pk, TastingForm, services.add_tasting_note, "Added a tasting note to {batch}."
+    )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def edit(request, pk):
-    return _batch_action(request, pk, EditBatchForm, services.update_batch, "Batch saved.")
+    return _batch_action(request, pk, EditBatchForm, services.update_batch, "Saved {batch}.")
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def undo(request, pk):
+    return _batch_action(
+        request, pk, UndoForm, services.undo_last_action, "Took back the last change to {batch}."
+    )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def discard(request, pk):
-    return _batch_action(request, pk, DiscardForm, services.discard_batch, "Batch discarded.")
+    return _batch_action(request, pk, DiscardForm, services.discard_batch, "Discarded {batch}.")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -7,6 +7,7 @@ from django.utils import timezone
 from kefir_tracker.forms import grams_field
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Status, Weighing
 from kefir_tracker.grains.services import Portion
+from kefir_tracker.submissions.forms import OneTimeKeyField
 
 SPLIT_ROWS = 4
 EARLIEST_DATE = date(1900, 1, 1)
@@ -38,9 +39,14 @@ class CultureForm(forms.ModelForm):
         }
         labels = {"parent": "Split from", "acquired_on": "Acquired on"}
 
+    once = OneTimeKeyField()
+
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.owner = owner
+        # No hidden copy of the default date beside the field: Django gives it the field's
+        # aria-describedby, which a hidden input may not have (invalid HTML).
+        self.fields["acquired_on"].show_hidden_initial = False
         parent = self.fields["parent"]
         parent.queryset = Culture.objects.with_lineage(owner)
         parent.empty_label = "— none —"
@@ -76,8 +82,12 @@ class CultureEditForm(CultureForm):
     class Meta(CultureForm.Meta):
         fields = ["name", "origin", "source", "acquired_on", "parent", "notes"]
 
+    once = None  # saving an edit twice changes nothing
+
 
 class WeighForm(forms.ModelForm):
+    once = OneTimeKeyField()
+
     class Meta:
         model = Weighing
         fields = ["grams", "weighed_on"]
@@ -86,6 +96,10 @@ class WeighForm(forms.ModelForm):
             "weighed_on": forms.DateInput(attrs={"type": "date"}),
         }
         labels = {"grams": "Weight (g)", "weighed_on": "Weighed on"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weighed_on"].show_hidden_initial = False  # as in CultureForm
 
     def clean_weighed_on(self):
         return past_date(self.cleaned_data["weighed_on"])
@@ -100,6 +114,7 @@ class SplitForm(forms.Form):
         MAX_GRAINS_G,
         help_text="What is left after the split stays with these grains.",
     )
+    once = OneTimeKeyField()
 
     def __init__(self, *args, culture, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,6 +22,8 @@ NON_DAIRY_STREAK = 3
 # batches in a row in anything else, they are due one of these.
 DAIRY_MILKS = ("cow", "goat")
 MAX_GENERATIONS = 100_000
+# How long a one-tap change offers its Undo.
+UNDO_FOR = timedelta(minutes=10)
 
 
 class Kind(models.TextChoices):
@@ -111,7 +113,8 @@ class CultureQuerySet(TreeQuerySet):
     def with_stats(self):
         """Reuse, feeding, weight and dairy-rotation figures, one subquery each.
 
-        Adds ``reuse_count``, ``volume_ml_total``, ``last_fed_at``, the latest
+        Adds ``reuse_count``, ``volume_ml_total``, ``last_fed_at`` (of the batches not
+        discarded: a discarded one made no kefir, and its milk went away), the latest
         weighing (``weighed_g``, ``weighed_on``), the latest grains out of a
         batch (``strained_g``, ``strained_at``), ``non_dairy_streak`` (batches
         in a row, newest first, in a non-dairy base; ``needs_dairy`` reads it).
@@ -164,15 +167,17 @@ def _stats():
     grams = models.DecimalField(max_digits=6, decimal_places=1)
     return {
         "reuse_count": _per_culture(
-            "SELECT COUNT(*) FROM {batch} b WHERE b.culture_id = {culture}.id",
+            "SELECT COUNT(*) FROM {batch} b WHERE b.culture_id = {culture}.id AND NOT b.discarded",
             models.IntegerField(),
         ),
         "volume_ml_total": _per_culture(
-            "SELECT COALESCE(SUM(b.volume_ml), 0) FROM {batch} b WHERE b.culture_id = {culture}.id",
+            "SELECT COALESCE(SUM(b.volume_ml), 0) FROM {batch} b"
+            " WHERE b.culture_id = {culture}.id AND NOT b.discarded",
             models.DecimalField(max_digits=12, decimal_places=1),
         ),
         "last_fed_at": _per_culture(
-            "SELECT MAX(b.started_at) FROM {batch} b WHERE b.culture_id = {culture}.id",
+            "SELECT MAX(b.started_at) FROM {batch} b"
+            " WHERE b.culture_id = {culture}.id AND NOT b.discarded",
             models.DateTimeField(),
         ),
         "weighed_g": _per_culture(latest_weighing.replace("{column}", "grams"), grams),
@@ -349,6 +354,16 @@ class Culture(models.Model):
         return self.rest_milk_changed_at or self.status_changed_at
 
     @property
+    def rest_days(self) -> int:
+        """Whole days in the same milk (or sugar water) in the fridge."""
+        return (timezone.now() - self.rest_milk_since).days
+
+    @property
+    def food(self) -> str:
+        """What the grains live in, as people say it: "milk" or "sugar water"."""
+        return "sugar water" if self.kind == Kind.WATER else "milk"
+
+    @property
     def needs_milk_change(self) -> bool:
         """Resting grains whose milk in the fridge is ten or more days old."""
         return (
@@ -361,6 +376,48 @@ class Culture(models.Model):
         if self.pk is None:
             return False
         return self.pk in Culture.objects.ancestry(self.owner_id, new_parent_id)
+
+
+class StatusChange(models.Model):
+    """One change of a culture's status, kept for good: rested, revived, dried, given
+    away, retired. It also holds what it replaced, so that it can be undone."""
+
+    culture = models.ForeignKey(Culture, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=10, choices=Status)
+    changed_at = models.DateTimeField(default=timezone.now)
+    given_to = models.CharField(max_length=200, blank=True)
+    from_status = models.CharField(max_length=10, choices=Status)
+    from_changed_at = models.DateTimeField()
+    from_rest_milk_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values) & Q(from_status__in=Status.values),
+                name="status_change_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.culture}: {self.status} at {self.changed_at}"
+
+    @property
+    def description(self) -> str:
+        """What happened, as the culture page lists it: "Given to Masha"."""
+        if self.status == Status.GIVEN_AWAY:
+            return f"Given to {self.given_to}" if self.given_to else "Given away"
+        if self.status == Status.ACTIVE:
+            return "Revived"
+        return {
+            Status.RESTING: "Rested in the fridge",
+            Status.DRIED: "Dried",
+            Status.RETIRED: "Retired",
+        }[Status(self.status)]
+
+    @property
+    def can_be_undone(self) -> bool:
+        return timezone.now() - self.changed_at <= UNDO_FOR
 
 
 class WeighingQuerySet(models.QuerySet):
