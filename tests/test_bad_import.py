@@ -33,6 +33,15 @@ VALID = {
         {"ref": 1, "parent": None, "name": "Babushka", "kind": "milk", "acquired_on": "2026-01-05"}
     ],
     "weighings": [{"culture": 1, "weighed_on": "2026-01-10", "grams": "31.5"}],
+    "status_changes": [
+        {
+            "culture": 1,
+            "status": "resting",
+            "changed_at": "2026-01-12T08:00:00+00:00",
+            "from_status": "active",
+            "from_changed_at": "2026-01-05T08:00:00+00:00",
+        }
+    ],
     "batches": [
         {
             "ref": 1,
