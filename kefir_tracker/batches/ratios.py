@@ -9,6 +9,7 @@ more likely than a jar like that.
 from decimal import Decimal
 
 from kefir_tracker.grains.models import Kind
+from kefir_tracker.units import trim
 
 # Milk kefir: roughly 1 g of grains to 5-60 ml of milk.
 MILK_ML_PER_GRAM = (5, 60)
@@ -35,7 +36,8 @@ def ratio_warnings(kind, volume_ml, grains_g, sugar_g=None) -> dict[str, str]:
         if _outside(per_gram, low, high):
             warnings["volume_ml"] = (
                 f"That is 1 g of grains to {per_gram:.3g} ml of milk; guides give 1 g to "
-                f"{low}–{high} ml ({grains_g * low:g}–{grains_g * high:g} ml for {grains_g:g} g)."
+                f"{low}–{high} ml ({trim(grains_g * low)}–{trim(grains_g * high)} ml "
+                f"for {trim(grains_g)} g)."
             )
         return warnings
     litres = volume_ml / 1000

@@ -14,6 +14,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from kefir_tracker import dates
 from kefir_tracker.batches.models import Action, Base, Batch, TastingNote
 from kefir_tracker.grains.models import UNDO_FOR, Culture, Kind, Status
 
@@ -88,10 +89,9 @@ def start_batch(owner, culture: Culture, **fields) -> Batch:
 
 
 def already_fermenting(culture: Culture, running: Batch) -> str:
-    started = timezone.localtime(running.started_at)
     return (
         f"{culture.name} are fermenting batch #{running.number} "
-        f"({running.get_base_display()}, started {started:%a} {started.day} {started:%b, %H:%M}). "
+        f"({running.get_base_display()}, started {dates.local_moment(running.started_at)}). "
         "Strain it first, or split the grains to start a second jar."
     )
 
@@ -106,7 +106,8 @@ def strain_batch(batch: Batch, strained_at: datetime | None = None, grains_out_g
     _not_discarded(batch)
     if batch.strained_at is not None:
         raise ValidationError(
-            f"This batch was already strained at {timezone.localtime(batch.strained_at):%H:%M}."
+            "This batch was already strained at "
+            f"{dates.time_of_day(timezone.localtime(batch.strained_at))}."
         )
     return _save(
         batch,

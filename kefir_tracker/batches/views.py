@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url, replace_url, reswap, retarget
 
+from kefir_tracker import dates
 from kefir_tracker.batches import services
 from kefir_tracker.batches.forms import (
     BottleForm,
@@ -63,6 +64,18 @@ def get_batch(request, pk, batches=None) -> Batch:
     return get_object_or_404(batches.for_user(request.user), pk=pk)
 
 
+def _add_notes(request, form):
+    """What a saved form wants the person to know (a time read across a clock change)."""
+    for note in form.time_notes:
+        messages.warning(request, note)
+
+
+def _show_notes(response, form):
+    """An htmx answer whose notes sit at the top of what it swaps in: scrolled into view
+    (the form that was sent may be far down the page)."""
+    return reswap(response, "outerHTML show:top") if form.time_notes else response
+
+
 def _next_url(request, default):
     target = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(
@@ -98,11 +111,11 @@ def _today_context(request, bound_form=None, open_culture=None):
     return {"fermenting": fermenting, "cultures": cultures}
 
 
-def _today_card(request, batch, strain_form=None):
+def _today_card(request, batch, strain_form=None, notes=()):
     """One card of Today's "Fermenting now", after a strain from it."""
     if batch.strained_at is None:
         batch.estimate = services.estimate(batch, services.usual_durations(request.user))
-    context = {"batch": batch, "strain_form": strain_form}
+    context = {"batch": batch, "strain_form": strain_form, "card_notes": notes}
     return render(request, "batches/today.html#batch_card", context)
 
 
@@ -146,9 +159,12 @@ def start(request, culture_pk):
                 base = batch.get_base_display()
                 done = f"Started batch {batch.number} of {culture.name} in {base}."
             if wants_fragment(request):
-                response = render(request, "batches/today.html#today_body", _today_context(request))
-                return announce(response, done, f"#batch-{batch.pk}" if batch else "#today-body")
+                context = {**_today_context(request), "notes": form.time_notes}
+                response = render(request, "batches/today.html#today_body", context)
+                focus = f"#batch-{batch.pk}" if batch else "#today-body"
+                return _show_notes(announce(response, done, focus), form)
             messages.add_message(request, messages.INFO if repeated else messages.SUCCESS, done)
+            _add_notes(request, form)
             return redirect("batches:today")
     if wants_fragment(request):
         response = render(request, "batches/today.html#start_form", {"form": form})
@@ -281,13 +297,16 @@ def _batch_action(request, pk, form_class, action, done):
                 done = sent_twice(form.made_by_it)
             if not wants_fragment(request):
                 messages.add_message(request, messages.INFO if repeated else messages.SUCCESS, done)
+                _add_notes(request, form)
                 return redirect(_next_url(request, batch.get_absolute_url()))
             if on_today:
-                return announce(_today_card(request, batch), done, f"#batch-{batch.pk}")
+                card = _today_card(request, batch, notes=form.time_notes)
+                return announce(card, done, f"#batch-{batch.pk}")
             batch = get_batch(request, pk)
-            response = render(request, "batches/detail.html#body", _detail_context(request, batch))
+            context = {**_detail_context(request, batch), "notes": form.time_notes}
+            response = render(request, "batches/detail.html#body", context)
             heading = "#tasting-heading" if form_class is TastingForm else "#batch-heading"
-            return announce(response, done, heading)
+            return _show_notes(announce(response, done, heading), form)
     if not wants_fragment(request):
         context = _detail_context(request, get_batch(request, pk), form)
         return render(request, "batches/detail.html", context)
@@ -358,10 +377,8 @@ def delete(request, pk):
     batch = get_batch(request, pk)
     if request.method == "POST":
         batch.delete()
-        started = timezone.localtime(batch.started_at)
-        messages.success(
-            request, f"Deleted the batch of {batch.culture.name} from {started:%d %b}."
-        )
+        started = dates.day_and_month(timezone.localtime(batch.started_at))
+        messages.success(request, f"Deleted the batch of {batch.culture.name} from {started}.")
         if wants_fragment(request):
             return HttpResponseClientRedirect(reverse("batches:history"))
         return redirect("batches:history")

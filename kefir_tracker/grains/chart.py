@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from kefir_tracker import dates
+
 WINDOW = timedelta(weeks=12)
 GROWTH_LOW, GROWTH_HIGH = 1.10, 1.20  # per week
 DROP = 0.8  # a fall below 80 % of the previous point counts as a split or a loss
@@ -29,8 +31,7 @@ class Point:
     @property
     def label(self) -> str:
         """'25.5 g, 3 Mar' (built here: dozens of dots per chart)."""
-        day = timezone.localtime(self.when)
-        return f"{round(self.grams, 1):g} g, {day.day} {day:%b}"
+        return f"{round(self.grams, 1):g} g, {dates.day_and_month(timezone.localtime(self.when))}"
 
 
 @dataclass
@@ -121,7 +122,7 @@ def weight_chart(weighings, batch_grams, now=None) -> WeightChart:
         (y(value), f"{value:g} g") for value in (step * i for i in range(round(top / step) + 1))
     ]
     chart.x_ticks = [
-        (x(when), f"{timezone.localtime(when):%-d %b}")
+        (x(when), dates.day_and_month(timezone.localtime(when)))
         for when in (first, first + (last - first) / 2, last)
     ]
     return chart

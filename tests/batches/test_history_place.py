@@ -36,7 +36,7 @@ def rows(response):
 
 def loader_url(response):
     """The address the list loads its next rows from, or None at the end."""
-    found = re.search(r'<li class="more" hx-get="([^"]+)"', response.text)
+    found = re.search(r'<li class="more" data-hx-get="([^"]+)"', response.text)
     return html.unescape(found.group(1)) if found else None
 
 

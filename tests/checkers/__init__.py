@@ -37,7 +37,8 @@ def missing(what: str) -> None:
     pytest.skip(message)
 
 
-def java() -> str:
+def require_vnu() -> str:
+    """The java command to run the checker with; skips (or in CI fails) the test without it."""
     path = shutil.which("java")
     if path is None:
         missing("Java (apt-get install default-jre-headless)")
@@ -62,7 +63,7 @@ def as_document(html: str, title: str) -> str:
 def html_errors(documents: dict[str, str]) -> list[str]:
     """Every error the Nu HTML checker finds in ``documents`` (name -> HTML), in one run
     (the checker takes seconds to start), as "name, line N: message (extract)"."""
-    command = java()
+    command = require_vnu()
     with tempfile.TemporaryDirectory(prefix="vnu-") as folder:
         names = {}
         for number, (name, html) in enumerate(documents.items()):
