@@ -33,6 +33,15 @@ VALID = {
         {"ref": 1, "parent": None, "name": "Babushka", "kind": "milk", "acquired_on": "2026-01-05"}
     ],
     "weighings": [{"culture": 1, "weighed_on": "2026-01-10", "grams": "31.5"}],
+    "status_changes": [
+        {
+            "culture": 1,
+            "status": "resting",
+            "changed_at": "2026-01-12T08:00:00+00:00",
+            "from_status": "active",
+            "from_changed_at": "2026-01-05T08:00:00+00:00",
+        }
+    ],
     "batches": [
         {
             "ref": 1,
@@ -71,7 +80,7 @@ BROKEN_FILES = {
     "not UTF-8": b"\xff\xfe\x00garbage\x80",
     "a JSON list": b"[]",
     "JSON null": b"null",
-    "nested a million deep": b"[" * 1_000_000 + b"]" * 1_000_000,
+    "nested a million deep": b'{"a": ' * 1_000_000 + b"1" + b"}" * 1_000_000,
     "a number too big for a float": b'{"format": "kefir-tracker", "version": 1e400}',
     "version as a list": b'{"format": "kefir-tracker", "version": [1]}',
     "sections as objects": json.dumps({**VALID, "cultures": {"a": 1}}).encode(),

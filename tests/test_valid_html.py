@@ -206,6 +206,10 @@ def test_every_page_and_fragment_is_valid_html(client, owner, settings):
     export = SimpleUploadedFile("kefir.json", b'{"format": "not ours"}')
     your_data = reverse("archive:your_data")
     documents.add(f"POST {your_data} a file not ours", client.post(your_data, {"file": export}))
+    bad = SimpleUploadedFile(
+        "kefir.json", b'{"format": "kefir-tracker", "version": 1, "cultures": [{"kind": "lava"}]}'
+    )
+    documents.add(f"POST {your_data} a bad record", client.post(your_data, {"file": bad}))
     forms = [
         url
         for name, kw in private

@@ -4,14 +4,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kefir_tracker.archive.exchange import (
-    ImportRefused,
-    export_data,
-    import_data,
-    parse_file,
-    write_batches_csv,
-)
+from kefir_tracker.archive.exchange import export_data, write_batches_csv
 from kefir_tracker.archive.forms import ImportForm
+from kefir_tracker.archive.importing import ImportRefused, import_file
 
 
 def attachment(response, request, extension):
@@ -28,9 +23,12 @@ def your_data(request):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            summary = import_data(request.user, parse_file(upload.read(), upload.name), upload.name)
+            summary = import_file(request.user, upload.read(), upload.name)
         except ImportRefused as refusal:
-            problems = refusal.problems
+            if refusal.about_the_file:
+                form.add_error("file", refusal.problems)
+            else:
+                problems = refusal.problems
         else:
             messages.success(request, str(summary))
             return redirect("archive:your_data")

@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
-from kefir_tracker.grains.models import MAX_GRAINS_G, UNDO_FOR, Culture, Kind
+from kefir_tracker.grains.models import MAX_GRAINS_G, UNDO_FOR, Culture, Kind, linked
 
 MAX_VOLUME_ML = 20_000
 MAX_BATCH_NUMBER = 1_000_000
@@ -340,18 +340,19 @@ class Batch(models.Model):
 
     def clean(self):
         super().clean()
-        if self.culture_id and self.owner_id and self.culture.owner_id != self.owner_id:
+        culture = linked(self, "culture")
+        if culture and self.owner_id and culture.owner_id != self.owner_id:
             raise ValidationError({"culture": "These grains belong to someone else."})
-        if self.culture_id is not None and self.base in Base.values:
+        if culture is not None and self.base in Base.values:
             kind = Base(self.base).kind
-            if self.culture.kind != kind:
+            if culture.kind != kind:
                 raise ValidationError(
                     {
                         "base": (
-                            f"{self.culture.name} are {self.culture.get_kind_display()}; "
+                            f"{culture.name} are {culture.get_kind_display()}; "
                             + (
                                 "they ferment sugar water, not milk."
-                                if self.culture.kind == Kind.WATER
+                                if culture.kind == Kind.WATER
                                 else "they ferment milk, not sugar water."
                             )
                         )
@@ -372,6 +373,10 @@ class Batch(models.Model):
             errors["bottled_at"] = "Bottling comes after straining."
         if self.finished_at and (not self.bottled_at or self.finished_at < self.bottled_at):
             errors["finished_at"] = "The second ferment cannot finish before it was bottled."
+        if self.discarded_at and (
+            not self.discarded or (self.started_at and self.discarded_at < self.started_at)
+        ):
+            errors["discarded_at"] = "A batch is discarded after it started."
         if errors:
             raise ValidationError(errors)
 
@@ -502,5 +507,6 @@ class TastingNote(models.Model):
         super().clean()
         if errors := implausible_times(self, ["tasted_at"]):
             raise ValidationError(errors)
-        if self.batch_id and self.tasted_at and self.tasted_at < self.batch.started_at:
+        batch = linked(self, "batch")
+        if batch and self.tasted_at and batch.started_at and self.tasted_at < batch.started_at:
             raise ValidationError({"tasted_at": "It cannot be tasted before it was started."})

@@ -46,6 +46,15 @@ class Status(models.TextChoices):
     GIVEN_AWAY = "given_away", "given away"
 
 
+def linked(obj, name):
+    """The object that ``obj``'s foreign key ``name`` points to, saved or not yet (as in an
+    import, which checks every record before it writes any); None when there is none."""
+    descriptor = getattr(type(obj), name)
+    if descriptor.is_cached(obj) or getattr(obj, descriptor.field.attname) is not None:
+        return getattr(obj, name)
+    return None
+
+
 class CultureQuerySet(TreeQuerySet):
     def for_user(self, user):
         return self.filter(owner=user)
@@ -267,9 +276,12 @@ class Culture(models.Model):
 
     def clean(self):
         super().clean()
-        if self.parent_id is None:
+        if Culture.parent.is_cached(self):  # chosen in a form, or not saved yet (an import)
+            parent = self.parent
+        elif self.parent_id is not None:
+            parent = Culture.objects.filter(pk=self.parent_id).only("kind", "owner_id").first()
+        else:
             return
-        parent = Culture.objects.filter(pk=self.parent_id).only("kind", "owner_id").first()
         if parent is None:
             return
         if self.pk and self.would_become_own_ancestor(self.parent_id):

@@ -1,6 +1,8 @@
 import csv
+import html
 import io
 import json
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -105,11 +107,19 @@ def test_importing_the_same_file_twice_merges_without_duplicates(owner_client, h
     assert "already here, left as they were" in owner_client.get(reverse("archive:your_data")).text
 
 
+def error_next_to_the_file_field(response) -> str:
+    """The text of the errors shown with the file field (in its own field box)."""
+    box = re.search(r'<div class="field has-error">(.*?)</div>', response.text, re.S)
+    assert box, "no field shows an error"
+    assert 'name="file"' in box.group(1)
+    errors = re.search(r'<ul class="errorlist".*?</ul>', box.group(1), re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", errors.group(0)))
+
+
 def test_a_malformed_file_is_refused_with_where_it_broke(owner_client, owner):
     response = upload(owner_client, b'{"format": "kefir-tracker",\n "version": 1,,}', "mine.json")
     assert response.status_code == 200
-    assert "Nothing was imported" in response.text
-    assert "mine.json: not valid JSON (line 2" in response.text
+    assert "mine.json: not valid JSON (line 2" in error_next_to_the_file_field(response)
     assert not Culture.objects.exists()
 
 

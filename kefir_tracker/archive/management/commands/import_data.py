@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from kefir_tracker.accounts.models import User
-from kefir_tracker.archive.exchange import ImportRefused, import_data, parse_file
+from kefir_tracker.archive.importing import ImportRefused, import_file
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(f"There is no user called {username!r}.") from None
         try:
-            summary = import_data(user, parse_file(file.read_bytes(), file.name), file.name)
+            summary = import_file(user, file.read_bytes(), file.name)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except ImportRefused as refusal:
