@@ -10,7 +10,7 @@ import json
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -71,7 +71,7 @@ def export_data(user: User) -> dict:
     records = {
         "cultures": cultures_parents_first(user),
         "weighings": list(
-            Weighing.objects.for_user(user).order_by("culture__name", "weighed_on", "pk")
+            Weighing.objects.for_user(user).order_by("culture__name", "weighed_at", "pk")
         ),
         "batches": list(Batch.objects.for_user(user).order_by("started_at", "pk")),
         "tasting_notes": list(
@@ -216,6 +216,10 @@ class _Importer:
             self.problem(where, "should be an object")
             return
         fields = {f.name: f for f in data_fields(model)}
+        if section == "weighings" and "weighed_on" in record and "weighed_at" not in record:
+            record = self.dated_weighing(where, record)
+            if record is None:
+                return
         unknown = set(record) - set(fields) - {"ref", link}
         if unknown:
             self.problem(where, f"unknown field(s) {', '.join(sorted(unknown))}")
@@ -268,6 +272,20 @@ class _Importer:
         if section == "cultures":
             self.new_cultures.add(obj.pk)
 
+    def dated_weighing(self, where, record):
+        """An export from before weighings had a time: its day at noon in the person's
+        zone (never later than now), as the migration did to the weighings kept here."""
+        record = dict(record)
+        raw = record.pop("weighed_on")
+        try:
+            day = self.value(models.DateField(), raw)
+        except ValidationError as error:
+            self.problem(f"{where}, field “weighed_on”", " ".join(error.messages))
+            return None
+        noon = datetime.combine(day, time(12), zoneinfo.ZoneInfo(self.user.time_zone))
+        record["weighed_at"] = min(noon, timezone.now())
+        return record
+
     @staticmethod
     def value(field, raw):
         """``raw`` from the file as the field's Python value, or a ValidationError saying why not."""
@@ -286,7 +304,7 @@ class _Importer:
         if not self.existing_names:  # an empty account has nothing to collide with
             return None
         if section == "weighings":
-            match = {"culture": obj.culture, "weighed_on": obj.weighed_on, "grams": obj.grams}
+            match = {"culture": obj.culture, "weighed_at": obj.weighed_at, "grams": obj.grams}
         elif section == "batches":
             match = {"culture": obj.culture, "started_at": obj.started_at}
         else:
