@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from kefir_tracker.accounts.models import User
 from kefir_tracker.batches.models import Base, Batch, TastingNote, number_in_start_order
-from kefir_tracker.grains.models import Culture, Kind, Origin, Status, Weighing
+from kefir_tracker.grains.models import Culture, Kind, Origin, Status, StatusChange, Weighing
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo"
@@ -242,6 +242,15 @@ class DemoYear:
                     else None
                 ),
             )
+            if status != Status.ACTIVE:
+                StatusChange.objects.create(
+                    culture=g.record,
+                    status=status,
+                    changed_at=g.record.status_changed_at,
+                    given_to=g.given_to,
+                    from_status=Status.ACTIVE,
+                    from_changed_at=self.at(g.born),
+                )
             g.weights.append((g.born - 1 / 24, g.grams))  # before its first batch
 
     def ferment(self, g: Grains, first: int, last: int) -> bool:

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "kefir_tracker.grains",
     "kefir_tracker.batches",
     "kefir_tracker.archive",
+    "kefir_tracker.submissions",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

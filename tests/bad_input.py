@@ -9,6 +9,7 @@ from django import forms
 from kefir_tracker.accounts.models import User
 from kefir_tracker.batches.models import Batch, TastingNote
 from kefir_tracker.grains.models import Culture, Weighing
+from kefir_tracker.submissions.forms import OneTimeKeyField
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -75,8 +76,9 @@ VALUES = {"text": TEXTS, "number": NUMBERS, "choice": CHOICES, "moment": MOMENTS
 
 
 def kind_of(field: forms.Field) -> str | None:
-    """The kind of bad input a form field gets; None for a file upload (tried separately)."""
-    if isinstance(field, forms.FileField):
+    """The kind of bad input a form field gets; None for a file upload and a one-time
+    key (each tried separately: a mangled key is ignored, test_one_time_keys)."""
+    if isinstance(field, forms.FileField | OneTimeKeyField):
         return None
     if isinstance(field, forms.DateTimeField):
         return "moment"

@@ -7,7 +7,9 @@ the HTML forms, the way a phone without JavaScript would (post, then follow the
 redirect). Every one of the 200 batches must be stored and strained, no answer
 may be an error, and "database is locked" must appear nowhere. Then all eight
 press Start on the same grains at once: one batch starts, the others are told
-the grains are fermenting. The figures are printed (run with -s to see them).
+the grains are fermenting. Last, one form is sent twice at the same moment (a
+retry racing the first try, with the same one-time key): one batch, two
+answers that say so. The figures are printed (run with -s to see them).
 """
 
 import http.client
@@ -75,10 +77,10 @@ class Phone:
         return response.status, response.getheader("Location"), content
 
     def post_and_follow(self, path, fields):
-        """Post/redirect/get, as a browser does; the status of the post."""
+        """Post/redirect/get, as a browser does; the status of the post and the page shown."""
         status, location, content = self.request("POST", path, fields)
         if status in (301, 302, 303) and location:
-            self.request("GET", location)
+            content = self.request("GET", location)[2]
         return status, content
 
     def sign_in(self):
@@ -127,7 +129,7 @@ def server(tmp_path):
     for args in (("migrate", "-v0"), ("collectstatic", "--no-input", "-v0")):
         result = manage(tmp_path, *args, **env)
         assert result.returncode == 0, result.stderr
-    jars = CLIENTS + 1  # one for each phone, and one they all start at once
+    jars = CLIENTS + 2  # one for each phone, one they all start at once, one for a retry
     code = (
         "from kefir_tracker.accounts.models import User;"
         "from kefir_tracker.grains.models import Culture;"
@@ -184,14 +186,17 @@ def stored_figures(database):
     return stored, strained, numbers
 
 
-def start_at_once(phones, culture_pk):
-    """Every phone presses Start on the same grains at the same moment; their answers."""
+def start_at_once(phones, culture_pk, key=None):
+    """Every phone presses Start on the same grains at the same moment; their answers.
+    With ``key``, they send one form (one one-time key) again and again."""
     ready = threading.Barrier(len(phones))
     answers: dict[int, tuple[int, bytes]] = {}
 
     def press(n, phone):
         ready.wait(timeout=30)
         fields = {"base": "cow", "volume_ml": "500", "grains_in_g": "25", "notes": f"at once {n}"}
+        if key is not None:
+            fields.update(once=key, notes="one form")
         answers[n] = phone.post_and_follow(f"/batches/start/{culture_pk}/", fields)
 
     threads = [threading.Thread(target=press, args=(n, p)) for n, p in enumerate(phones)]
@@ -245,11 +250,20 @@ def test_eight_clients_start_and_strain_200_batches_at_once(server):
     assert sorted(numbers.values()) == [list(range(1, BATCHES_EACH + 1))] * CLIENTS
 
     # One jar, eight phones pressing Start at once: one batch starts, the others are told why.
-    shared = culture_pks[-1]
+    shared, retried = culture_pks[-2:]
     pressed = start_at_once(phones, shared)
     statuses = sorted(status for status, _ in pressed.values())
     assert statuses == [200] * (CLIENTS - 1) + [302], statuses
     refused = [page for status, page in pressed.values() if status == 200]
     assert all(b"are fermenting batch #1" in page for page in refused)
     assert stored_figures(database)[2][shared] == [1]
+    assert "Traceback" not in log.read_text()
+
+    # One form sent twice at once: one batch; both answers are the page after it started.
+    pressed = start_at_once(phones[:2], retried, key="6f1c2f4e-8d0a-4a57-9c35-0d6b1f3a9e21")
+    assert sorted(status for status, _ in pressed.values()) == [302, 302]
+    assert stored_figures(database)[2][retried] == [1]
+    shown = [page for _, page in pressed.values()]
+    assert sum(b"Started Jar 9 in cow milk: batch #1." in page for page in shown) == 1
+    assert sum(b"Sent twice, saved once: batch #1 of Jar 9." in page for page in shown) == 1
     assert "Traceback" not in log.read_text()

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from kefir_tracker.accounts.models import User
 from kefir_tracker.batches.models import Batch, TastingNote
-from kefir_tracker.grains.models import Culture, Weighing
+from kefir_tracker.grains.models import Culture, StatusChange, Weighing
 
 FORMAT = "kefir-tracker"
 VERSION = 1
@@ -29,6 +29,7 @@ PREFERENCES = ["time_zone", "temperature_unit", "volume_unit"]
 SECTIONS = [
     ("cultures", Culture, "parent", "cultures"),
     ("weighings", Weighing, "culture", "cultures"),
+    ("status_changes", StatusChange, "culture", "cultures"),
     ("batches", Batch, "culture", "cultures"),
     ("tasting_notes", TastingNote, "batch", "batches"),
 ]
@@ -73,6 +74,9 @@ def export_data(user: User) -> dict:
         "weighings": list(
             Weighing.objects.for_user(user).order_by("culture__name", "weighed_at", "pk")
         ),
+        "status_changes": list(
+            StatusChange.objects.filter(culture__owner=user).order_by("changed_at", "pk")
+        ),
         "batches": list(Batch.objects.for_user(user).order_by("started_at", "pk")),
         "tasting_notes": list(
             TastingNote.objects.for_user(user).order_by(
@@ -95,8 +99,8 @@ def export_data(user: User) -> dict:
             }
             for obj in records[section]
         ]
-    # Weighings and tasting notes are leaves: nothing refers to them.
-    for section in ("weighings", "tasting_notes"):
+    # Weighings, status changes and tasting notes are leaves: nothing refers to them.
+    for section in ("weighings", "status_changes", "tasting_notes"):
         for record in data[section]:
             del record["ref"]
     return data
@@ -305,6 +309,8 @@ class _Importer:
             return None
         if section == "weighings":
             match = {"culture": obj.culture, "weighed_at": obj.weighed_at, "grams": obj.grams}
+        elif section == "status_changes":
+            match = {"culture": obj.culture, "changed_at": obj.changed_at, "status": obj.status}
         elif section == "batches":
             match = {"culture": obj.culture, "started_at": obj.started_at}
         else:

@@ -28,6 +28,7 @@ from kefir_tracker.batches.models import (
 from kefir_tracker.batches.pagination import Cursor, InvalidCursor
 from kefir_tracker.forms import QuantityField, grams_field, parse_id
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
+from kefir_tracker.submissions.forms import OneTimeKeyField
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -141,6 +142,7 @@ class StartBatchForm(UnitFormMixin, forms.Form):
     base = forms.ChoiceField(label="Base")
     started_at = MomentField(label="Started at", now_if_empty=True)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    once = OneTimeKeyField()
 
     def __init__(self, *args, culture: Culture, user, **kwargs):
         kwargs.setdefault("auto_id", f"start{culture.pk}_%s")
@@ -159,6 +161,7 @@ class StartBatchForm(UnitFormMixin, forms.Form):
         fields["room_temp_c"] = temperature_field(user)
         fields["started_at"] = self.fields["started_at"]
         fields["notes"] = self.fields["notes"]
+        fields["once"] = self.fields["once"]
         self.fields = fields
 
     form_id = property(lambda self: f"start-{self.culture.pk}")
@@ -230,6 +233,8 @@ class TastingForm(BatchActionForm):
     thickness = scale_field("Thickness")
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     tasted_at = MomentField(label="Tasted at", now_if_empty=True)
+    once = OneTimeKeyField()
+    made_by_it = "the tasting note"
 
 
 class DiscardForm(BatchActionForm):

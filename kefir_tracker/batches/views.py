@@ -34,6 +34,7 @@ from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import keyset_page
 from kefir_tracker.forms import parse_id
 from kefir_tracker.grains.views import get_culture
+from kefir_tracker.submissions.services import once, sent_twice
 from kefir_tracker.templating import page_or_fragment, render, wants_fragment
 
 FORMS_BY_NAME = {
@@ -128,14 +129,22 @@ def start(request, culture_pk):
     culture = get_culture(request, culture_pk)
     form = StartBatchForm(request.POST, culture=culture, user=request.user)
     if form.is_valid():
+        fields = form.cleaned_data
+        key = fields.pop("once")
         try:
-            batch = services.start_batch(request.user, culture, **form.cleaned_data)
+            batch, repeated = once(
+                request.user, key, lambda: services.start_batch(request.user, culture, **fields)
+            )
         except ValidationError as error:
             add_model_errors(form, error)
         else:
             if wants_fragment(request):
                 return render(request, "batches/today.html#today_body", _today_context(request))
-            messages.success(request, f"Started {culture.name} in {batch.get_base_display()}.")
+            if repeated:
+                messages.info(request, sent_twice(batch and f"batch #{batch.number} of {culture}"))
+            else:
+                base = batch.get_base_display()
+                messages.success(request, f"Started {culture} in {base}: batch #{batch.number}.")
             return redirect("batches:today")
     if wants_fragment(request):
         response = render(request, "batches/today.html#start_form", {"form": form})
@@ -239,15 +248,20 @@ def _batch_action(request, pk, form_class, action, done):
     form = form_class(request.POST, batch=batch, user=request.user)
     on_today = _next_url(request, "") == reverse("batches:today")
     if form.is_valid():
+        fields = form.cleaned_data
+        key = fields.pop("once", None)
         try:
-            action(batch, **form.cleaned_data)
+            _, repeated = once(request.user, key, lambda: action(batch, **fields))
         except ValidationError as error:
             add_model_errors(form, error)
         except Batch.DoesNotExist:
             raise Http404("This batch was deleted.") from None
         else:
             if not wants_fragment(request):
-                messages.success(request, done)
+                if repeated:
+                    messages.info(request, sent_twice(form.made_by_it))
+                else:
+                    messages.success(request, done)
                 return redirect(_next_url(request, batch.get_absolute_url()))
             if on_today:
                 return _today_card(request, batch)

@@ -8,6 +8,7 @@ from kefir_tracker.batches.forms import MomentField
 from kefir_tracker.forms import grams_field
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Status, Weighing
 from kefir_tracker.grains.services import Portion
+from kefir_tracker.submissions.forms import OneTimeKeyField
 
 SPLIT_ROWS = 4
 EARLIEST_DATE = date(1900, 1, 1)
@@ -38,6 +39,8 @@ class CultureForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"parent": "Split from", "acquired_on": "Acquired on"}
+
+    once = OneTimeKeyField()
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,11 +80,14 @@ class CultureEditForm(CultureForm):
     class Meta(CultureForm.Meta):
         fields = ["name", "origin", "source", "acquired_on", "parent", "notes"]
 
+    once = None  # saving an edit twice changes nothing
+
 
 class WeighForm(forms.ModelForm):
     """A weight and when it was weighed (now unless changed), in the person's time zone."""
 
     weighed_at = MomentField(label="Weighed at", now_if_empty=True)
+    once = OneTimeKeyField()
 
     class Meta:
         model = Weighing
@@ -108,6 +114,7 @@ class SplitForm(forms.Form):
         MAX_GRAINS_G,
         help_text="What is left after the split stays with these grains.",
     )
+    once = OneTimeKeyField()
 
     def __init__(self, *args, culture, **kwargs):
         super().__init__(*args, **kwargs)

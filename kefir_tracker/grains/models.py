@@ -22,6 +22,8 @@ NON_DAIRY_STREAK = 3
 # batches in a row in anything else, they are due one of these.
 DAIRY_MILKS = ("cow", "goat")
 MAX_GENERATIONS = 100_000
+# How long a one-tap change offers its Undo.
+UNDO_FOR = timedelta(minutes=10)
 
 
 class Kind(models.TextChoices):
@@ -365,6 +367,48 @@ class Culture(models.Model):
         if self.pk is None:
             return False
         return self.pk in Culture.objects.ancestry(self.owner_id, new_parent_id)
+
+
+class StatusChange(models.Model):
+    """One change of a culture's status, kept for good: rested, revived, dried, given
+    away, retired. It also holds what it replaced, so that it can be undone."""
+
+    culture = models.ForeignKey(Culture, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=10, choices=Status)
+    changed_at = models.DateTimeField(default=timezone.now)
+    given_to = models.CharField(max_length=200, blank=True)
+    from_status = models.CharField(max_length=10, choices=Status)
+    from_changed_at = models.DateTimeField()
+    from_rest_milk_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values) & Q(from_status__in=Status.values),
+                name="status_change_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.culture}: {self.status} at {self.changed_at}"
+
+    @property
+    def description(self) -> str:
+        """What happened, as the culture page lists it: "Given to Masha"."""
+        if self.status == Status.GIVEN_AWAY:
+            return f"Given to {self.given_to}" if self.given_to else "Given away"
+        if self.status == Status.ACTIVE:
+            return "Revived"
+        return {
+            Status.RESTING: "Rested in the fridge",
+            Status.DRIED: "Dried",
+            Status.RETIRED: "Retired",
+        }[Status(self.status)]
+
+    @property
+    def can_be_undone(self) -> bool:
+        return timezone.now() - self.changed_at <= UNDO_FOR
 
 
 class WeighingQuerySet(models.QuerySet):

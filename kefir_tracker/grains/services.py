@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from kefir_tracker.grains.models import Culture, Origin, Status, Weighing
+from kefir_tracker.grains.models import Culture, Origin, Status, StatusChange, Weighing
 
 # Which statuses may follow which. Retired or given-away grains can be brought
 # back ("revived"): a slip of the thumb must not be final.
@@ -109,8 +109,13 @@ def set_parent(culture: Culture, parent: Culture | None) -> Culture:
     return culture
 
 
+STATUS_FIELDS = ["status", "status_changed_at", "given_to", "rest_milk_changed_at"]
+
+
+@transaction.atomic
 def change_status(culture: Culture, status, given_to: str = "") -> Culture:
-    """Rest, dry, revive, retire or give away; the history (batches, weighings) stays."""
+    """Rest, dry, revive, retire or give away, recorded in the culture's status history;
+    the rest of its history (batches, weighings) stays."""
     status = Status(status)
     current = Status(culture.status)
     if status not in TRANSITIONS[current]:
@@ -119,12 +124,46 @@ def change_status(culture: Culture, status, given_to: str = "") -> Culture:
     if status == Status.GIVEN_AWAY and not given_to:
         raise ValidationError({"given_to": "Who got them? Write a name."})
     now = timezone.now()
+    StatusChange.objects.create(
+        culture=culture,
+        status=status,
+        changed_at=now,
+        given_to=given_to if status == Status.GIVEN_AWAY else "",
+        from_status=current,
+        from_changed_at=culture.status_changed_at,
+        from_rest_milk_changed_at=culture.rest_milk_changed_at,
+    )
     culture.status = status
     culture.status_changed_at = now
     culture.given_to = given_to if status == Status.GIVEN_AWAY else culture.given_to
     culture.rest_milk_changed_at = now if status == Status.RESTING else None
-    culture.save(update_fields=["status", "status_changed_at", "given_to", "rest_milk_changed_at"])
+    culture.save(update_fields=STATUS_FIELDS)
     return culture
+
+
+def undoable_status_change(culture: Culture) -> StatusChange | None:
+    """The culture's latest status change, while it can still be undone."""
+    latest = culture.status_changes.first()
+    return latest if latest is not None and latest.can_be_undone else None
+
+
+@transaction.atomic
+def undo_status_change(culture: Culture) -> StatusChange:
+    """Take back the latest status change, made a few minutes ago: the culture is as
+    it was before, and the change leaves the history."""
+    Culture.objects.lock(culture.pk)
+    latest = undoable_status_change(culture)
+    if latest is None:
+        raise ValidationError("There is no recent change of status to undo.")
+    culture.refresh_from_db(fields=STATUS_FIELDS)
+    if culture.status != latest.status:
+        raise ValidationError("The status has changed again since; nothing was undone.")
+    culture.status = latest.from_status
+    culture.status_changed_at = latest.from_changed_at
+    culture.rest_milk_changed_at = latest.from_rest_milk_changed_at
+    culture.save(update_fields=STATUS_FIELDS)
+    latest.delete()
+    return latest
 
 
 def change_rest_milk(culture: Culture) -> Culture:

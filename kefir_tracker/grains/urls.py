@@ -9,6 +9,7 @@ one_culture = [
     path("weigh/", views.culture_weigh, name="weigh"),
     path("split/", views.culture_split, name="split"),
     path("status/", views.culture_status, name="status"),
+    path("status/undo/", views.culture_undo_status, name="undo_status"),
     path("give-away/", views.culture_give_away, name="give_away"),
     path("rest-milk/", views.culture_rest_milk, name="rest_milk"),
     path("edit/", views.culture_edit, name="edit"),

@@ -23,6 +23,7 @@ from kefir_tracker.grains.forms import (
 )
 from kefir_tracker.grains.lineage import family_of, forest
 from kefir_tracker.grains.models import Culture, Status, Weighing
+from kefir_tracker.submissions.services import earlier_submission, once, sent_twice
 from kefir_tracker.templating import render, wants_fragment
 
 STATUS_ORDER = Case(
@@ -65,9 +66,16 @@ def lineage_overview(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def culture_create(request):
+    if request.method == "POST":
+        # Sent again: the name is taken now, by the grains the first one added.
+        earlier = earlier_submission(request.user, request.POST.get("once", ""))
+        if earlier is not None:
+            culture = earlier.made()
+            messages.info(request, sent_twice(culture and culture.name))
+            return redirect(culture or "grains:list")
     form = CultureForm(request.POST or None, owner=request.user)
     if form.is_valid():
-        culture = form.save()
+        culture, _ = once(request.user, form.cleaned_data["once"], form.save)
         return redirect(culture)
     return render(request, "grains/create.html", {"form": form})
 
@@ -134,6 +142,7 @@ def _culture_page(request, pk, *, cursor=None, done="", done_level=None, open_la
         "done": done,
         "done_is_error": done_level == messages.ERROR,
         "status_actions": _status_actions(culture),
+        "status_changes": list(culture.status_changes.all()),
     }
     for name in LAZY_FORMS.values():
         if name in forms:
@@ -194,8 +203,13 @@ def culture_weigh(request, pk):
     form = WeighForm(request.POST, instance=Weighing(culture=culture))
     if not form.is_valid():
         return _culture_page(request, pk, weigh_form=form)
-    services.weigh(culture, form.cleaned_data["grams"], form.cleaned_data["weighed_at"])
-    return _done(request, pk, f"Weighed {culture.name}: {form.cleaned_data['grams']:g} g.")
+    grams, weighed_at = form.cleaned_data["grams"], form.cleaned_data["weighed_at"]
+    _, repeated = once(
+        request.user, form.cleaned_data["once"], lambda: services.weigh(culture, grams, weighed_at)
+    )
+    if repeated:
+        return _done(request, pk, sent_twice(f"{culture.name} weighed {grams:g} g"))
+    return _done(request, pk, f"Weighed {culture.name}: {grams:g} g.")
 
 
 @require_POST
@@ -205,12 +219,17 @@ def culture_split(request, pk):
     form = SplitForm(request.POST, culture=culture)
     if not form.is_valid():
         return _culture_page(request, pk, split_form=form)
+    portions, total_g = form.cleaned_data["portions"], form.cleaned_data["total_g"]
     try:
-        children = services.split_culture(
-            culture, form.cleaned_data["portions"], form.cleaned_data["total_g"]
+        children, repeated = once(
+            request.user,
+            form.cleaned_data["once"],
+            lambda: services.split_culture(culture, portions, total_g),
         )
     except ValidationError as error:
         return _refused(request, pk, error, "split_form", form)
+    if repeated:
+        return _done(request, pk, sent_twice(f"the split of {culture.name}"))
     names = ", ".join(child.name for child in children)
     return _done(request, pk, f"Split {culture.name} into {names}.")
 
@@ -227,6 +246,18 @@ def culture_status(request, pk):
     except ValidationError as error:
         return _done(request, pk, " ".join(error.messages), level=messages.ERROR)
     return _done(request, pk, f"{culture.name}: {culture.get_status_display()}.")
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def culture_undo_status(request, pk):
+    culture = get_culture(request, pk)
+    try:
+        undone = services.undo_status_change(culture)
+    except ValidationError as error:
+        return _done(request, pk, " ".join(error.messages), level=messages.ERROR)
+    again = f"{culture.name} are {culture.get_status_display()} again"
+    return _done(request, pk, f"Took back “{undone.description}”: {again}.")
 
 
 @require_POST

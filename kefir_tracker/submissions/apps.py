@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SubmissionsConfig(AppConfig):
+    name = "kefir_tracker.submissions"
+    label = "submissions"
+    verbose_name = "Form submissions"
