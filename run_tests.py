@@ -5,7 +5,10 @@ Installs the pinned packages into .venv, then runs ruff, Django's system
 checks, the missing-migrations check and pytest (both cores). Browser tests
 need Debian's Chromium at /usr/bin/chromium (or CHROMIUM_PATH); as root this
 script installs it with apt-get. Without it, and outside CI, browser tests are
-skipped with a warning; in CI (CI=true) a missing browser is an error.
+skipped with a warning; in CI (CI=true) a missing browser is an error. The
+HTML and accessibility checks need Java and the npm packages of tests/checkers
+(the Nu HTML checker, axe-core): as root the script installs Java and npm with
+apt-get, then runs `npm ci` there; the same rule applies to them.
 
 Set DATABASE_URL=postgres://… to run the same suite on PostgreSQL.
 """
@@ -20,17 +23,46 @@ from bootstrap import PYTHON, ROOT, ensure_venv, manage
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHECKERS = ROOT / "tests" / "checkers"
+CHECKER_FILES = [
+    CHECKERS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar",
+    CHECKERS / "node_modules" / "axe-core" / "axe.min.js",
+]
+
+
+def is_root_with_apt() -> bool:
+    return bool(shutil.which("apt-get")) and hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def ensure_chromium() -> bool:
     if CHROMIUM.exists():
         return True
-    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+    if is_root_with_apt():
         print("Installing Debian's Chromium for the browser tests …", flush=True)
         quiet = {"stdout": subprocess.DEVNULL}
         subprocess.run(["apt-get", "update", "-qq"], check=False, **quiet)
         subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, **quiet)
     return CHROMIUM.exists()
+
+
+def ensure_checkers() -> bool:
+    """Java, and tests/checkers/node_modules as its package-lock.json says."""
+    needed = {"java": "default-jre-headless", "npm": "npm"}
+    missing = [deb for command, deb in needed.items() if not shutil.which(command)]
+    if missing and is_root_with_apt():
+        print(f"Installing {' and '.join(missing)} for the HTML checks …", flush=True)
+        quiet = {"stdout": subprocess.DEVNULL}
+        subprocess.run(["apt-get", "update", "-qq"], check=False, **quiet)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=False, **quiet)
+    lock = CHECKERS / "package-lock.json"
+    installed = CHECKERS / "node_modules" / ".package-lock.json"
+    stale = not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime
+    if shutil.which("npm") and (stale or not all(p.exists() for p in CHECKER_FILES)):
+        print("Installing the Nu HTML checker and axe-core (npm ci) …", flush=True)
+        # --ignore-scripts: vnu-jar's install script would fetch a Java of its own.
+        command = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--silent"]
+        subprocess.run(command, cwd=CHECKERS, check=False)
+    return bool(shutil.which("java")) and all(p.exists() for p in CHECKER_FILES)
 
 
 def step(title: str, *command) -> None:
@@ -50,6 +82,11 @@ def main() -> int:
             sys.exit(f"Chromium is missing at {CHROMIUM}; CI must run the browser tests.")
         print(f"WARNING: no Chromium at {CHROMIUM}: skipping browser tests.", flush=True)
         pytest_args = ["-m", "not browser", *pytest_args]
+
+    if not ensure_checkers():
+        if IN_CI:
+            sys.exit("Java or tests/checkers/node_modules is missing; CI must run the HTML checks.")
+        print("WARNING: no Java or no tests/checkers/node_modules: HTML checks are skipped.")
 
     step("ruff", PYTHON, "-m", "ruff", "check", ".")
     step("ruff format", PYTHON, "-m", "ruff", "format", "--check", ".")

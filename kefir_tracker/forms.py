@@ -107,6 +107,28 @@ class QuantityField(forms.Field):
         return value
 
 
+class CupsField(QuantityField):
+    """Cups as a measuring cup shows them (2, 1½, ⅔), like every page: the edit form shows
+    what the page shows, and takes 2¼, 2 1/4 or 2.25."""
+
+    default_error_messages = {"invalid": "Enter a number of cups, like 2, 1½ or 1.5."}
+
+    def __init__(self, **kwargs):
+        kwargs.update(unit="cups", to_si=units.cups_to_ml, from_si=units.ml_to_cups, places=2)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = units.parse_cups(str(value))
+        if number is None or not number.is_finite() or abs(number) >= 10**9:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+    def show(self, si_value, rounding=ROUND_HALF_UP) -> str:
+        return units.cups_text(units.round_cups(si_value, rounding))
+
+
 def grams_field(label, maximum, **kwargs):
     kwargs.setdefault(
         "error_messages", {"invalid": "Write the weight as a number of grams, like 25 or 12.5."}

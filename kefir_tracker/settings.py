@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kefir_tracker.security.ContentSecurityPolicyMiddleware",
+    "kefir_tracker.security.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are gzipped by the app, so a phone on a slow line gets a third of
     # the bytes with or without a proxy in front. Listed after WhiteNoise,

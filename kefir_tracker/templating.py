@@ -2,8 +2,9 @@
 environment with what every template may call, and ``render``, which also
 renders one block of a page as the htmx fragment of that page.
 
-Dates are formatted in Python: the app speaks English only, and rows of
-History repeat them for every batch.
+Dates are formatted in Python (kefir_tracker.dates, in the reader's clock and
+date order): the app speaks English only, and rows of History repeat them for
+every batch.
 """
 
 from datetime import datetime, timedelta
@@ -18,11 +19,12 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+from django_htmx.http import trigger_client_event
 from django_htmx.jinja import htmx_script
 from jinja2 import Environment, pass_context
 from jinja2_fragments import render_block
 
-from kefir_tracker import units
+from kefir_tracker import dates, units
 
 
 def render(request, template_name, context=None, status=None):
@@ -63,6 +65,15 @@ def page_or_fragment(request, template_name, block, context=None, status=None):
     return render(request, name, context, status=status)
 
 
+def announce(response, message, focus, level="success"):
+    """Say what happened after an htmx swap: static/js/announce.js puts ``message`` in
+    the page's live region and the focus on the element ``focus`` (a CSS selector).
+    Without JavaScript, the page a post redirects to shows the message (Django's messages)."""
+    # "target": the event goes to <body>, as the element that asked may be swapped away.
+    params = {"message": message, "focus": focus, "level": level, "target": "body"}
+    return trigger_client_event(response, "kefir:done", params, after="settle")
+
+
 def url(viewname, *args):
     """``url('batches:detail', batch.pk)``: Django's ``reverse()``."""
     return reverse(viewname, args=args)
@@ -100,49 +111,46 @@ def hours(delta: timedelta | None):
     return f"{minutes} min"
 
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def day(moment):
-    """'Tue 3 Mar' in the active time zone, with the year when it is not this year."""
+    """'Tue 3 Mar' ('Tue Mar 3') in the active time zone, with the year when not this year."""
     local = timezone.localtime(moment)
-    text = f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]}"
-    this_year = datetime.now(local.tzinfo).year
-    return text if local.year == this_year else f"{text} {local.year}"
+    return dates.weekday_date(local, year=local.year != datetime.now(local.tzinfo).year)
 
 
 def moment(value):
-    """'Tue 3 Mar, 07:30' in the active time zone; 'Tue 3 Mar 2025, 07:30' in another year."""
-    return f"{day(value)}, {timezone.localtime(value):%H:%M}"
+    """'Tue 3 Mar, 07:30' in the active time zone and the reader's style; with the year
+    when it is not this year."""
+    return dates.local_moment(value)
 
 
 def short_date(value):
-    """A date as '3 Mar 2026'."""
-    return f"{value.day} {value:%b %Y}"
+    """A date as '3 Mar 2026' (or 'Mar 3, 2026')."""
+    return dates.full_date(value)
 
 
 def day_month(value):
-    """A date as '3 Mar'."""
-    return f"{value.day} {value:%b}"
+    """A date as '3 Mar' (or 'Mar 3')."""
+    return dates.day_and_month(value)
 
 
 def today():
     """Today in the active time zone, as 'Thursday 26 November'."""
-    local = timezone.localdate()
-    return f"{local:%A} {local.day} {local:%B}"
+    return dates.long_date(timezone.localdate())
 
 
 def iso(value):
-    """The moment in the active time zone as ISO 8601, for <time datetime>."""
-    return timezone.localtime(value).isoformat()
+    """The moment in the active time zone as ISO 8601, for <time datetime>: to the second,
+    as HTML allows at most three decimals (Python would give six)."""
+    return timezone.localtime(value).isoformat(timespec="seconds")
 
 
 def clock(value):
-    """'07:30' today, 'Tue 07:30' on another day, in the active time zone."""
+    """'07:30' (or '7:30 AM') today, 'Tue 07:30' on another day, in the active time zone."""
     local = timezone.localtime(value)
-    time = f"{local:%H:%M}"
-    return time if local.date() == timezone.localdate() else f"{WEEKDAYS[local.weekday()]} {time}"
+    time = dates.time_of_day(local)
+    if local.date() == timezone.localdate():
+        return time
+    return f"{dates.WEEKDAYS[local.weekday()]} {time}"
 
 
 def ago(value):

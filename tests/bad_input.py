@@ -6,6 +6,7 @@ later is tried with the values for its kind without anyone listing it here.
 
 from django import forms
 
+from kefir_tracker.accounts.forms import BrowserFilledField
 from kefir_tracker.accounts.models import User
 from kefir_tracker.batches.models import Batch, TastingNote
 from kefir_tracker.grains.models import Culture, Weighing
@@ -76,9 +77,12 @@ VALUES = {"text": TEXTS, "number": NUMBERS, "choice": CHOICES, "moment": MOMENTS
 
 
 def kind_of(field: forms.Field) -> str | None:
-    """The kind of bad input a form field gets; None for a file upload and a one-time
-    key (each tried separately: a mangled key is ignored, test_one_time_keys)."""
-    if isinstance(field, forms.FileField | OneTimeKeyField):
+    """The kind of bad input a form field gets; None for a file upload, a one-time key and
+    a browser-filled field (each tried separately: a mangled one is ignored, a
+    browser-filled one falls back to a default), and a checkbox (ticked or not)."""
+    if isinstance(field, forms.FileField | OneTimeKeyField | BrowserFilledField):
+        return None
+    if isinstance(field, forms.BooleanField):
         return None
     if isinstance(field, forms.DateTimeField):
         return "moment"

@@ -125,17 +125,21 @@ def test_preferences_are_saved(owner_client, owner):
         reverse("accounts:account"),
         {
             "time_zone": "America/Chicago",
+            "clock_hours": "12",
+            "date_order": "md",
             "temperature_unit": "F",
             "volume_unit": "cup",
         },
     )
     owner.refresh_from_db()
     assert response.status_code == 302
-    assert (owner.time_zone, owner.temperature_unit, owner.volume_unit) == (
-        "America/Chicago",
-        "F",
-        "cup",
-    )
+    assert (
+        owner.time_zone,
+        owner.clock_hours,
+        owner.date_order,
+        owner.temperature_unit,
+        owner.volume_unit,
+    ) == ("America/Chicago", "12", "md", "F", "cup")
 
 
 def test_an_unknown_time_zone_is_refused(owner_client, owner):
@@ -143,6 +147,8 @@ def test_an_unknown_time_zone_is_refused(owner_client, owner):
         reverse("accounts:account"),
         {
             "time_zone": "Mars/Olympus",
+            "clock_hours": "24",
+            "date_order": "dm",
             "temperature_unit": "C",
             "volume_unit": "ml",
         },
@@ -158,7 +164,7 @@ def test_the_account_page_shows_the_chosen_time_zone_among_all_zones(owner_clien
     owner.save()
     html = owner_client.get(reverse("accounts:account")).text
     assert '<option value="Europe/Warsaw" selected>Europe/Warsaw</option>' in html
-    assert html.count(" selected>") == 3  # the zone and the two units
+    assert html.count(" selected>") == 5  # the zone once, the clock, the dates, two units
     assert (
         '<option value="America/Argentina/Buenos_Aires">America/Argentina/Buenos Aires</option>'
         in html

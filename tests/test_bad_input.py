@@ -169,7 +169,13 @@ def culture_give_away(owner):
 
 
 def preferences(owner):
-    valid = {"time_zone": "Europe/Berlin", "temperature_unit": "F", "volume_unit": "cup"}
+    valid = {
+        "time_zone": "Europe/Berlin",
+        "clock_hours": "12",
+        "date_order": "md",
+        "temperature_unit": "F",
+        "volume_unit": "cup",
+    }
     return reverse("accounts:account"), valid, PreferencesForm(instance=owner)
 
 

@@ -264,6 +264,6 @@ def test_eight_clients_start_and_strain_200_batches_at_once(server):
     assert sorted(status for status, _ in pressed.values()) == [302, 302]
     assert stored_figures(database)[2][retried] == [1]
     shown = [page for _, page in pressed.values()]
-    assert sum(b"Started Jar 9 in cow milk: batch #1." in page for page in shown) == 1
-    assert sum(b"Sent twice, saved once: batch #1 of Jar 9." in page for page in shown) == 1
+    assert sum(b"Started batch 1 of Jar 9 in cow milk." in page for page in shown) == 1
+    assert sum(b"Sent twice, saved once: batch 1 of Jar 9." in page for page in shown) == 1
     assert "Traceback" not in log.read_text()

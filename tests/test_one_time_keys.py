@@ -41,8 +41,8 @@ def test_start_sent_twice_makes_one_batch_and_says_so(owner_client, culture):
     again = messages_on(owner_client, owner_client.post(url, fields))
 
     assert Batch.objects.filter(culture=culture).count() == 1
-    assert "Started Babushka in cow milk: batch #1." in first
-    assert "Sent twice, saved once: batch #1 of Babushka." in again
+    assert "Started batch 1 of Babushka in cow milk." in first
+    assert "Sent twice, saved once: batch 1 of Babushka." in again
     assert "are fermenting batch" not in again  # not refused as a second start
 
 

@@ -115,6 +115,11 @@ def history_load_more(a):
     return f"{reverse('batches:history')}?cursor={a.cursor(2)}", HTMX
 
 
+def history_back_to_the_place(a):
+    """Back to History after scrolling: every row down to the last one loaded."""
+    return f"{reverse('batches:history')}?q=tangy&through={a.cursor(a.size - 2)}", {}
+
+
 def batch_detail(a):
     return a.batch.get_absolute_url(), {}
 
@@ -166,6 +171,7 @@ PAGES = [
     history_filtered,
     history_deep,
     history_load_more,
+    history_back_to_the_place,
     batch_detail,
     batch_edit_form,
     grains_list,
@@ -203,8 +209,15 @@ def test_a_page_takes_as_many_queries_with_500_rows_as_with_5(
 # The culture page: 9 since it lists its status history (one small indexed query).
 @pytest.mark.parametrize(
     ("page", "budget"),
-    [(today, 6), (history, 5), (history_load_more, 3), (batch_detail, 4), (culture_deepest, 9)],
-    ids=["today", "history", "load_more", "batch_detail", "culture_deepest"],
+    [
+        (today, 6),
+        (history, 5),
+        (history_load_more, 3),
+        (history_back_to_the_place, 5),  # rows, "any older?", the search's count
+        (batch_detail, 4),
+        (culture_deepest, 9),
+    ],
+    ids=["today", "history", "load_more", "back_to_the_place", "batch_detail", "culture_deepest"],
 )
 def test_the_benchmarked_pages_stay_within_a_few_queries(
     owner_client, account, page, budget, django_assert_max_num_queries

@@ -1,17 +1,78 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    UserCreationForm,
+    UsernameField,
+)
 from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from kefir_tracker.accounts.models import User
+from kefir_tracker.accounts.models import (
+    ClockHours,
+    DateOrder,
+    User,
+    canonical_time_zone,
+    time_zone_groups,
+)
+
+
+class BrowserFilledField(forms.Field):
+    """A hidden field that a script fills from the browser. Nobody could correct it,
+    so it is never an error: what cannot be used counts as no answer (empty)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return "" if value in self.empty_values else str(value).strip()
+
+
+def _hidden_preference():
+    return BrowserFilledField()
 
 
 class SignUpForm(UserCreationForm):
+    """Django's sign-up; static/js/sign-up.js fills the hidden fields from the browser
+    (its time zone, clock and date order). Without it, or with nonsense in them, the
+    defaults stay: nobody could correct a hidden field."""
+
+    time_zone = _hidden_preference()
+    clock_hours = _hidden_preference()
+    date_order = _hidden_preference()
+
+    def validate_password_for_user(self, user, password_field_name="password1"):
+        """What is wrong with the password (too short, too common…) under the password,
+        not under its confirmation, where Django puts it."""
+        super().validate_password_for_user(user, password_field_name)
+
     class Meta:
         model = User
-        fields = ["username"]
+        fields = ["username", "time_zone", "clock_hours", "date_order"]
         field_classes = {"username": UsernameField}  # no capital letter from the phone
+
+    def _or_default(self, name, value):
+        return value if value else User._meta.get_field(name).get_default()
+
+    def clean_time_zone(self):
+        return self._or_default("time_zone", canonical_time_zone(self.cleaned_data["time_zone"]))
+
+    def clean_clock_hours(self):
+        value = self.cleaned_data["clock_hours"]
+        return self._or_default("clock_hours", value if value in ClockHours.values else None)
+
+    def clean_date_order(self):
+        value = self.cleaned_data["date_order"]
+        return self._or_default("date_order", value if value in DateOrder.values else None)
+
+
+class NewPasswordForm(PasswordChangeForm):
+    def validate_password_for_user(self, user, password_field_name="new_password1"):
+        """As in SignUpForm: the password's faults under the new password."""
+        super().validate_password_for_user(user, "new_password1")
 
 
 class SignInForm(AuthenticationForm):
@@ -34,19 +95,29 @@ def username_any_case(request, credentials):
 
 
 class LongSelect(forms.Select):
-    """A <select> of hundreds of flat options (the time zones), built in one pass:
-    Django's per-option widget templates took ~100 ms for the ~600 zones."""
+    """A <select> of hundreds of options (the time zones), flat or in groups, built in
+    one pass: Django's per-option widget templates took ~100 ms for the ~600 zones.
+    Only the first option of a value is selected (a common zone is also in "All")."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        chosen = str(value) if value is not None else ""
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if str(key) == chosen else "", label)
-                for key, label in self.choices
-            ),
-        )
+        chosen = [str(value) if value is not None else ""]
+
+        def options(choices):
+            rows = []
+            for key, label in choices:
+                selected = str(key) == chosen[0]
+                if selected:
+                    chosen[0] = None
+                rows.append((key, " selected" if selected else "", label))
+            return format_html_join("", '<option value="{}"{}>{}</option>', rows)
+
+        parts = []
+        for key, label in self.choices:
+            if isinstance(label, list | tuple):
+                parts.append(format_html('<optgroup label="{}">{}</optgroup>', key, options(label)))
+            else:
+                parts.append(options([(key, label)]))
+        options = format_html_join("", "{}", ((part,) for part in parts))
         attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
         return format_html("<select{}>{}</select>", attributes, options)
 
@@ -54,10 +125,17 @@ class LongSelect(forms.Select):
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["time_zone", "temperature_unit", "volume_unit"]
+        fields = ["time_zone", "clock_hours", "date_order", "temperature_unit", "volume_unit"]
         widgets = {"time_zone": LongSelect}
         labels = {
             "time_zone": "Time zone",
+            "clock_hours": "Clock",
+            "date_order": "Dates",
             "temperature_unit": "Temperature in",
             "volume_unit": "Volumes in",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The places people live in; a zone already stored under an old name stays.
+        self.fields["time_zone"].choices = time_zone_groups(self.instance.time_zone)

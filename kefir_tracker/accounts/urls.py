@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from kefir_tracker.accounts import views
-from kefir_tracker.accounts.forms import SignInForm
+from kefir_tracker.accounts.forms import NewPasswordForm, SignInForm
 
 app_name = "accounts"
 
@@ -23,6 +23,7 @@ urlpatterns = [
         "password/",
         auth_views.PasswordChangeView.as_view(
             template_name="accounts/password_change.html",
+            form_class=NewPasswordForm,
             success_url=reverse_lazy("accounts:password_changed"),
         ),
         name="password_change",

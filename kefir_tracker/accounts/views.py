@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from kefir_tracker.accounts.forms import PreferencesForm, SignUpForm
+from kefir_tracker.accounts.models import zone_label
 
 
 @login_not_required
@@ -21,7 +22,12 @@ def sign_up(request):
     if form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.username}! Add your grains to begin.")
+        messages.success(
+            request,
+            f"Welcome, {user.username}! Add your grains to begin. Times are shown in "
+            f"{zone_label(user.time_zone)} on a {user.clock_hours}-hour clock "
+            "(tap your name at the top to change that).",
+        )
         return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/sign_up.html", {"form": form})
 

@@ -24,7 +24,7 @@ from kefir_tracker.grains.models import Culture, StatusChange, Weighing
 
 FORMAT = "kefir-tracker"
 VERSION = 1
-PREFERENCES = ["time_zone", "temperature_unit", "volume_unit"]
+PREFERENCES = ["time_zone", "clock_hours", "date_order", "temperature_unit", "volume_unit"]
 # (section, model, the field that links to the parent record, its section)
 SECTIONS = [
     ("cultures", Culture, "parent", "cultures"),

@@ -3,19 +3,23 @@
 Quantities are kefir_tracker.forms.QuantityField in the user's unit; a
 MomentField is a datetime-local input in the user's time zone (activated per
 request) that may not lie in the future, and where allowed, an empty value
-means "now".
+means "now". A time repeated when the clocks go back is its first occurrence
+(the form says so, in ``form.time_notes``), unless it is the stored time unchanged;
+a time the clocks skipped is refused with the skipped stretch named.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.forms.fields import BaseTemporalField
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from kefir_tracker import units
+from kefir_tracker import dates, units
 from kefir_tracker.batches.models import (
     MAX_ROOM_C,
     MAX_SUGAR_G,
@@ -26,7 +30,8 @@ from kefir_tracker.batches.models import (
     BatchStatus,
 )
 from kefir_tracker.batches.pagination import Cursor, InvalidCursor
-from kefir_tracker.forms import QuantityField, grams_field, parse_id
+from kefir_tracker.batches.ratios import ratio_warnings
+from kefir_tracker.forms import CupsField, QuantityField, grams_field, parse_id
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
 from kefir_tracker.submissions.forms import OneTimeKeyField
 
@@ -35,15 +40,7 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 
 def volume_field(user, **kwargs):
     if user.volume_unit == "cup":
-        return QuantityField(
-            label="Volume",
-            unit="cups",
-            to_si=units.cups_to_ml,
-            from_si=units.ml_to_cups,
-            places=2,
-            maximum_si=MAX_VOLUME_ML,
-            **kwargs,
-        )
+        return CupsField(label="Volume", maximum_si=MAX_VOLUME_ML, **kwargs)
     return QuantityField(label="Volume", unit="ml", maximum_si=MAX_VOLUME_ML, **kwargs)
 
 
@@ -52,8 +49,9 @@ def temperature_field(user, **kwargs):
     kwargs.setdefault("required", False)
     limits = {"minimum_si": MIN_ROOM_C, "maximum_si": MAX_ROOM_C}
     if user.temperature_unit == "F":
+        # Whole degrees, as pages show them: "70", not "69.8".
         return QuantityField(
-            unit="°F", to_si=units.f_to_c, from_si=units.c_to_f, **limits, **kwargs
+            unit="°F", to_si=units.f_to_c, from_si=units.c_to_f, places=0, **limits, **kwargs
         )
     return QuantityField(unit="°C", **limits, **kwargs)
 
@@ -74,6 +72,33 @@ class MomentField(forms.DateTimeField):
         )
         super().__init__(**kwargs)
         self.error_messages["invalid"] = "Enter a date and time, like 2026-03-01 22:00."
+        self.repeated_wall_time = None  # set by to_python: fields are copied per form
+
+    def to_python(self, value):
+        """Django's parsing, with the wall time resolved across clock changes
+        (Django refuses both kinds as "ambiguous or may not exist")."""
+        self.repeated_wall_time = None
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            wall = value
+        else:
+            try:
+                wall = parse_datetime(str(value).strip())
+            except ValueError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            if wall is None:
+                wall = BaseTemporalField.to_python(self, value)
+        if timezone.is_aware(wall):
+            return wall
+        zone = timezone.get_current_timezone()
+        try:
+            moment, repeated = dates.resolve(wall, zone)
+        except dates.SkippedTime as skipped:
+            raise ValidationError(skipped.message(), code="skipped_time") from None
+        if repeated:
+            self.repeated_wall_time = wall
+        return moment
 
     def clean(self, value):
         moment = super().clean(value)
@@ -111,12 +136,19 @@ def add_model_errors(form, error: ValidationError):
 class UnitFormMixin:
     """Keeps a stored value exactly when its rounded display comes back unchanged.
 
-    500 ml shows as 2.11 cups, and a start at 07:30:42 as 07:30: saving an edit form
-    untouched must not turn them into 499.2 ml and 07:30:00.
+    500 ml shows as 2 cups, and a start at 07:30:42 as 07:30: saving an edit form
+    untouched must not turn them into 473.2 ml and 07:30:00 (nor a start in the
+    second 02:30 of a night the clocks went back into the first). A changed time
+    in such an hour is the first one, and ``time_notes`` says so.
     """
+
+    @property
+    def time_notes(self):
+        return getattr(self, "_time_notes", [])
 
     def clean(self):
         cleaned = super().clean()
+        self._time_notes = []
         for name, field in self.fields.items():
             if cleaned.get(name) is None or not isinstance(field, QuantityField | MomentField):
                 continue
@@ -128,8 +160,14 @@ class UnitFormMixin:
             if isinstance(field, MomentField):
                 if typed == field.widget.format_value(field.prepare_value(initial)):
                     cleaned[name] = initial
+                    field.repeated_wall_time = None
             elif typed == field.prepare_value(initial):
                 cleaned[name] = Decimal(initial)
+        zone = timezone.get_current_timezone()
+        for name, field in self.fields.items():
+            wall = getattr(field, "repeated_wall_time", None)
+            if wall is not None and name in cleaned:
+                self._time_notes.append(dates.repeated_note(field.label, wall, zone))
         return cleaned
 
 
@@ -140,7 +178,11 @@ class StartBatchForm(UnitFormMixin, forms.Form):
     """A new batch from one culture: milk grains get the milks, water grains sugar water and sugar."""
 
     base = forms.ChoiceField(label="Base")
-    started_at = MomentField(label="Started at", now_if_empty=True)
+    started_at = MomentField(
+        label="Started at",
+        now_if_empty=True,
+        help_text="Leave empty for now. A batch logged late still gets the next number.",
+    )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     once = OneTimeKeyField()
 
@@ -162,11 +204,26 @@ class StartBatchForm(UnitFormMixin, forms.Form):
         fields["started_at"] = self.fields["started_at"]
         fields["notes"] = self.fields["notes"]
         fields["once"] = self.fields["once"]
+        fields["amounts_confirmed"] = forms.BooleanField(
+            label="These amounts are right", required=False
+        )
         self.fields = fields
+        self.asks_to_confirm = False
 
     form_id = property(lambda self: f"start-{self.culture.pk}")
     action_url = property(lambda self: reverse("batches:start", args=[self.culture.pk]))
     submit_label = "Start"
+
+    def clean(self):
+        cleaned = super().clean()
+        amounts = [cleaned.get(name) for name in ("volume_ml", "grains_in_g", "sugar_g")]
+        warnings = ratio_warnings(self.culture.kind, *amounts)
+        self.asks_to_confirm = bool(warnings)
+        confirmed = cleaned.pop("amounts_confirmed", False)
+        if warnings and not confirmed:
+            for name, warning in warnings.items():
+                self.add_error(name, f"{warning} Right? Tick below.")
+        return cleaned
 
     @property
     def has_more_errors(self):
@@ -245,6 +302,12 @@ class DiscardForm(BatchActionForm):
         widget=forms.TextInput(attrs={"placeholder": "mould, forgot it for a week…"}),
         error_messages={"required": "Say why, so future you knows (for example: mould)."},
     )
+
+
+class UndoForm(BatchActionForm):
+    """Takes back the latest one-tap change (services.undo_last_action): a button only."""
+
+    url_name, submit_label = "batches:undo", "Undo"
 
 
 class EditBatchForm(BatchActionForm):
@@ -328,6 +391,11 @@ class HistoryFilterForm(forms.Form):
         required=False,
     )
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The last row loaded, kept in the address as the list grows: Back, a reload
+    # or a bookmark shows every row from the newest down to it.
+    through = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    PLACE = ("cursor", "through")  # where in the list, not which batches
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -348,7 +416,19 @@ class HistoryFilterForm(forms.Form):
         culture.choices = offered
 
     def clean_cursor(self):
-        token = self.cleaned_data["cursor"]
+        return self._place(self.cleaned_data["cursor"])
+
+    def clean_through(self):
+        return self._place(self.cleaned_data["through"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cursor") and data.get("through"):
+            raise ValidationError("That page link is broken; start from the newest.")
+        return data
+
+    @staticmethod
+    def _place(token):
         if not token:
             return None
         try:
@@ -372,4 +452,4 @@ class HistoryFilterForm(forms.Form):
 
     @property
     def is_filtered(self):
-        return any(self.cleaned_data.get(name) for name in self.fields if name != "cursor")
+        return any(self.cleaned_data.get(name) for name in self.fields if name not in self.PLACE)

@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
-from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
+from kefir_tracker.grains.models import MAX_GRAINS_G, UNDO_FOR, Culture, Kind
 
 MAX_VOLUME_ML = 20_000
 MAX_BATCH_NUMBER = 1_000_000
@@ -56,6 +56,15 @@ class BatchStatus(models.TextChoices):
     DISCARDED = "discarded", "discarded"
 
 
+class Action(models.TextChoices):
+    """The one-tap changes to a batch that can be taken back for a while."""
+
+    STRAIN = "strain", "Strained"
+    BOTTLE = "bottle", "Bottled"
+    FINISH = "finish", "Second ferment finished"
+    DISCARD = "discard", "Discarded"
+
+
 class BatchQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(owner=user)
@@ -98,6 +107,7 @@ class BatchQuerySet(models.QuerySet):
             "finished_at",
             "discarded",
             "discarded_at",
+            "flavourings",
         )
 
     def rated_at_least(self, rating):
@@ -214,6 +224,9 @@ class Batch(models.Model):
     discard_reason = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The latest one-tap change and when it was made (not the time typed for it), for Undo.
+    last_action = models.CharField(max_length=7, choices=Action, blank=True)
+    last_action_at = models.DateTimeField(null=True, blank=True)
 
     objects = BatchQuerySet.as_manager()
 
@@ -380,6 +393,15 @@ class Batch(models.Model):
         if hasattr(self, "best_rating"):
             return self.best_rating is not None
         return self.tasting_notes.exists()
+
+    @property
+    def undoable_action(self) -> str:
+        """The latest one-tap change ("Strained") while it can still be undone, else ""."""
+        if not self.last_action or self.last_action_at is None:
+            return ""
+        if timezone.now() - self.last_action_at > UNDO_FOR:
+            return ""
+        return self.get_last_action_display()
 
     @property
     def duration(self):

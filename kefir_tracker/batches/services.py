@@ -11,11 +11,12 @@ from statistics import median
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from kefir_tracker.batches.models import Base, Batch, TastingNote
-from kefir_tracker.grains.models import Culture, Kind, Status
+from kefir_tracker import dates
+from kefir_tracker.batches.models import Action, Base, Batch, TastingNote
+from kefir_tracker.grains.models import UNDO_FOR, Culture, Kind, Status
 
 # Typical first ferment at TYPICAL_ROOM_C, from the ranges in DESIGN.md:
 # milk kefir 18-30 h for 250-500 ml at 22-24 °C, water kefir 24-72 h (48 h at 22 °C).
@@ -88,10 +89,9 @@ def start_batch(owner, culture: Culture, **fields) -> Batch:
 
 
 def already_fermenting(culture: Culture, running: Batch) -> str:
-    started = timezone.localtime(running.started_at)
     return (
         f"{culture.name} are fermenting batch #{running.number} "
-        f"({running.get_base_display()}, started {started:%a} {started.day} {started:%b, %H:%M}). "
+        f"({running.get_base_display()}, started {dates.local_moment(running.started_at)}). "
         "Strain it first, or split the grains to start a second jar."
     )
 
@@ -106,9 +106,20 @@ def strain_batch(batch: Batch, strained_at: datetime | None = None, grains_out_g
     _not_discarded(batch)
     if batch.strained_at is not None:
         raise ValidationError(
-            f"This batch was already strained at {timezone.localtime(batch.strained_at):%H:%M}."
+            "This batch was already strained at "
+            f"{dates.time_of_day(timezone.localtime(batch.strained_at))}."
         )
-    return _save(batch, strained_at=strained_at or timezone.now(), grains_out_g=grains_out_g)
+    return _save(
+        batch,
+        strained_at=strained_at or timezone.now(),
+        grains_out_g=grains_out_g,
+        **_done(Action.STRAIN),
+    )
+
+
+def _done(action: Action) -> dict:
+    """The fields that remember ``action`` as the batch's latest, for its Undo."""
+    return {"last_action": action, "last_action_at": timezone.now()}
 
 
 def bottle_batch(batch: Batch, bottled_at: datetime | None = None, flavourings="") -> Batch:
@@ -118,7 +129,12 @@ def bottle_batch(batch: Batch, bottled_at: datetime | None = None, flavourings="
         raise ValidationError("Strain the batch before bottling it.")
     if batch.bottled_at is not None:
         raise ValidationError("This batch is already bottled.")
-    return _save(batch, bottled_at=bottled_at or timezone.now(), flavourings=flavourings)
+    return _save(
+        batch,
+        bottled_at=bottled_at or timezone.now(),
+        flavourings=flavourings,
+        **_done(Action.BOTTLE),
+    )
 
 
 def finish_second_ferment(batch: Batch, finished_at: datetime | None = None) -> Batch:
@@ -127,7 +143,7 @@ def finish_second_ferment(batch: Batch, finished_at: datetime | None = None) -> 
         raise ValidationError("This batch has no second ferment to finish.")
     if batch.finished_at is not None:
         raise ValidationError("This second ferment has already finished.")
-    return _save(batch, finished_at=finished_at or timezone.now())
+    return _save(batch, finished_at=finished_at or timezone.now(), **_done(Action.FINISH))
 
 
 def add_tasting_note(batch: Batch, **fields) -> TastingNote:
@@ -136,13 +152,43 @@ def add_tasting_note(batch: Batch, **fields) -> TastingNote:
 
 
 def update_batch(batch: Batch, **fields) -> Batch:
-    return _save(batch, **fields)
+    # An edit is deliberate: what it changed is not taken back by an older Undo.
+    return _save(batch, **fields, last_action="", last_action_at=None)
 
 
 def discard_batch(batch: Batch, reason: str) -> Batch:
     if batch.discarded:
         raise ValidationError("This batch was already discarded.")
-    return _save(batch, discarded=True, discarded_at=timezone.now(), discard_reason=reason)
+    now = timezone.now()
+    return _save(
+        batch, discarded=True, discarded_at=now, discard_reason=reason, **_done(Action.DISCARD)
+    )
+
+
+# What each one-tap change set, and what its Undo puts back.
+UNDONE = {
+    Action.STRAIN: {"strained_at": None, "grains_out_g": None},
+    Action.BOTTLE: {"bottled_at": None, "flavourings": ""},
+    Action.FINISH: {"finished_at": None},
+    Action.DISCARD: {"discarded": False, "discarded_at": None, "discard_reason": ""},
+}
+
+
+def undo_last_action(batch: Batch) -> Batch:
+    """Take back the batch's latest one-tap change, made in the last few minutes."""
+    action = batch.undoable_action and Action(batch.last_action)
+    if not action:
+        raise ValidationError("There is nothing recent to undo on this batch.")
+    with transaction.atomic():
+        Culture.objects.lock(batch.culture_id)
+        if action == Action.STRAIN or batch.strained_at is None:  # it would ferment again
+            running = batch.culture.batches.fermenting().exclude(pk=batch.pk).first()
+            if running is not None:
+                raise ValidationError(
+                    f"{batch.culture.name} started batch #{running.number} since, so this one "
+                    "cannot ferment again; edit it instead."
+                )
+        return _save(batch, **UNDONE[action], last_action="", last_action_at=None)
 
 
 # ---- Today: what is fermenting, and when it will be ready ----
@@ -205,16 +251,18 @@ def estimate(batch: Batch, usual: dict[str, timedelta]) -> Estimate:
 
 
 def fermenting_with_estimates(owner) -> list[Batch]:
-    """The owner's fermenting batches, oldest first, each with ``.estimate``. Two queries."""
+    """The owner's fermenting batches, oldest first, each with ``.estimate``, and those
+    strained in the last minutes (their card offers Undo). Two queries."""
+    just_strained = Q(last_action=Action.STRAIN, last_action_at__gte=timezone.now() - UNDO_FOR)
     batches = list(
         Batch.objects.for_user(owner)
-        .fermenting()
+        .filter(Q(strained_at__isnull=True, discarded=False) | just_strained)
         .select_related("culture")
         .order_by("started_at", "pk")
     )
     usual = usual_durations(owner) if batches else {}
     for batch in batches:
-        batch.estimate = estimate(batch, usual)
+        batch.estimate = estimate(batch, usual) if batch.strained_at is None else None
     return batches
 
 

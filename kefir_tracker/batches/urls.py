@@ -12,6 +12,7 @@ one_batch = [
     path("taste/", views.taste, name="taste"),
     path("edit/", views.edit, name="edit"),
     path("discard/", views.discard, name="discard"),
+    path("undo/", views.undo, name="undo"),
     path("delete/", views.delete, name="delete"),
 ]
 

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, push_url, replace_url, reswap, retarget
 
+from kefir_tracker import dates
 from kefir_tracker.batches import services
 from kefir_tracker.batches.forms import (
     BottleForm,
@@ -28,14 +29,15 @@ from kefir_tracker.batches.forms import (
     StartBatchForm,
     StrainForm,
     TastingForm,
+    UndoForm,
     add_model_errors,
 )
 from kefir_tracker.batches.models import Batch
-from kefir_tracker.batches.pagination import keyset_page
+from kefir_tracker.batches.pagination import keyset_page, keyset_through
 from kefir_tracker.forms import parse_id
 from kefir_tracker.grains.views import get_culture
 from kefir_tracker.submissions.services import once, sent_twice
-from kefir_tracker.templating import page_or_fragment, render, wants_fragment
+from kefir_tracker.templating import announce, page_or_fragment, render, wants_fragment
 
 FORMS_BY_NAME = {
     "strain": StrainForm,
@@ -44,6 +46,7 @@ FORMS_BY_NAME = {
     "taste": TastingForm,
     "edit": EditBatchForm,
     "discard": DiscardForm,
+    "undo": UndoForm,
 }
 LAZY_FORMS = {
     "taste": TastingForm,
@@ -59,6 +62,18 @@ def get_batch(request, pk, batches=None) -> Batch:
     if batches is None:
         batches = Batch.objects.for_list().prefetch_related("tasting_notes")
     return get_object_or_404(batches.for_user(request.user), pk=pk)
+
+
+def _add_notes(request, form):
+    """What a saved form wants the person to know (a time read across a clock change)."""
+    for note in form.time_notes:
+        messages.warning(request, note)
+
+
+def _show_notes(response, form):
+    """An htmx answer whose notes sit at the top of what it swaps in: scrolled into view
+    (the form that was sent may be far down the page)."""
+    return reswap(response, "outerHTML show:top") if form.time_notes else response
 
 
 def _next_url(request, default):
@@ -85,7 +100,7 @@ def _today_context(request, bound_form=None, open_culture=None):
         if extra is not None and extra not in cultures:
             cultures.append(extra)
     fermenting = services.fermenting_with_estimates(request.user)
-    running = {batch.culture_id: batch for batch in fermenting}
+    running = {batch.culture_id: batch for batch in fermenting if batch.strained_at is None}
     for culture in cultures:
         culture.running = running.get(culture.pk)  # no second start while it ferments
         culture.start_form = None
@@ -96,11 +111,11 @@ def _today_context(request, bound_form=None, open_culture=None):
     return {"fermenting": fermenting, "cultures": cultures}
 
 
-def _today_card(request, batch, strain_form=None):
+def _today_card(request, batch, strain_form=None, notes=()):
     """One card of Today's "Fermenting now", after a strain from it."""
     if batch.strained_at is None:
         batch.estimate = services.estimate(batch, services.usual_durations(request.user))
-    context = {"batch": batch, "strain_form": strain_form}
+    context = {"batch": batch, "strain_form": strain_form, "card_notes": notes}
     return render(request, "batches/today.html#batch_card", context)
 
 
@@ -138,13 +153,18 @@ def start(request, culture_pk):
         except ValidationError as error:
             add_model_errors(form, error)
         else:
-            if wants_fragment(request):
-                return render(request, "batches/today.html#today_body", _today_context(request))
             if repeated:
-                messages.info(request, sent_twice(batch and f"batch #{batch.number} of {culture}"))
+                done = sent_twice(batch and f"batch {batch.number} of {culture.name}")
             else:
                 base = batch.get_base_display()
-                messages.success(request, f"Started {culture} in {base}: batch #{batch.number}.")
+                done = f"Started batch {batch.number} of {culture.name} in {base}."
+            if wants_fragment(request):
+                context = {**_today_context(request), "notes": form.time_notes}
+                response = render(request, "batches/today.html#today_body", context)
+                focus = f"#batch-{batch.pk}" if batch else "#today-body"
+                return _show_notes(announce(response, done, focus), form)
+            messages.add_message(request, messages.INFO if repeated else messages.SUCCESS, done)
+            _add_notes(request, form)
             return redirect("batches:today")
     if wants_fragment(request):
         response = render(request, "batches/today.html#start_form", {"form": form})
@@ -179,16 +199,29 @@ def history(request):
         return render(request, "batches/history.html#filter_fields", context)
     if not form.is_valid():
         return render(request, "batches/history.html", context, status=400)
-    cursor = form.cleaned_data["cursor"]
-    filters = {name: request.GET.get(name, "") for name in form.fields if name != "cursor"}
-    page = keyset_page(form.filter(Batch.objects.for_user(request.user).for_rows()), cursor)
+    cursor, through = form.cleaned_data["cursor"], form.cleaned_data["through"]
+    filters = {name: request.GET.get(name, "") for name in form.fields if name not in form.PLACE}
+    batches = form.filter(Batch.objects.for_user(request.user))
+    if through:
+        page = keyset_through(batches.for_rows(), through)
+    else:
+        page = keyset_page(batches.for_rows(), cursor)
     context.update(page=page, cursor=cursor, newest_url=_history_url(**filters))
     if page.next_cursor:
         context["next_url"] = _history_url(**filters, cursor=page.next_cursor)
+    if cursor and wants_fragment(request):
+        # The rows loaded as the list scrolls; the address now says how far it goes.
+        through = page.last_cursor or str(cursor)
+        response = render(request, "batches/history.html#rows", context)
+        return replace_url(response, _history_url(**filters, through=through))
+    if form.is_filtered:
+        context["matches"] = {
+            "count": batches.count(),
+            "words": form.cleaned_data["q"].strip(),
+            "filtered": any(form.cleaned_data[name] for name in folded),
+        }
     if not wants_fragment(request):
         return render(request, "batches/history.html", context)
-    if cursor:
-        return render(request, "batches/history.html#rows", context)
     # The address bar shows the filters that are set, not every empty field of the form.
     return push_url(render(request, "batches/history.html#results", context), context["newest_url"])
 
@@ -242,6 +275,8 @@ def _batch_action(request, pk, form_class, action, done):
 
     Answers where the form was posted from (its ``next``): Today's card of the batch,
     or the batch page; without htmx, a redirect there, or the page with the form's errors.
+    ``done`` says what happened to ``{batch}``: "Strained {batch}." is "Strained batch 4
+    of Little B."; with htmx, the focus goes to the batch's heading (Today: its card).
     """
     # The batch with its grains; its tastings are fetched only for a page that shows them.
     batch = get_batch(request, pk, Batch.objects.select_related("culture"))
@@ -257,16 +292,21 @@ def _batch_action(request, pk, form_class, action, done):
         except Batch.DoesNotExist:
             raise Http404("This batch was deleted.") from None
         else:
+            done = done.format(batch=f"batch {batch.number} of {batch.culture.name}")
+            if repeated:
+                done = sent_twice(form.made_by_it)
             if not wants_fragment(request):
-                if repeated:
-                    messages.info(request, sent_twice(form.made_by_it))
-                else:
-                    messages.success(request, done)
+                messages.add_message(request, messages.INFO if repeated else messages.SUCCESS, done)
+                _add_notes(request, form)
                 return redirect(_next_url(request, batch.get_absolute_url()))
             if on_today:
-                return _today_card(request, batch)
+                card = _today_card(request, batch, notes=form.time_notes)
+                return announce(card, done, f"#batch-{batch.pk}")
             batch = get_batch(request, pk)
-            return render(request, "batches/detail.html#body", _detail_context(request, batch))
+            context = {**_detail_context(request, batch), "notes": form.time_notes}
+            response = render(request, "batches/detail.html#body", context)
+            heading = "#tasting-heading" if form_class is TastingForm else "#batch-heading"
+            return _show_notes(announce(response, done, heading), form)
     if not wants_fragment(request):
         context = _detail_context(request, get_batch(request, pk), form)
         return render(request, "batches/detail.html", context)
@@ -279,14 +319,14 @@ def _batch_action(request, pk, form_class, action, done):
 @require_POST
 @vary_on_headers("HX-Request")
 def strain(request, pk):
-    return _batch_action(request, pk, StrainForm, services.strain_batch, "Strained.")
+    return _batch_action(request, pk, StrainForm, services.strain_batch, "Strained {batch}.")
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def bottle(request, pk):
     return _batch_action(
-        request, pk, BottleForm, services.bottle_batch, "Bottled for a second ferment."
+        request, pk, BottleForm, services.bottle_batch, "Bottled {batch} for a second ferment."
     )
 
 
@@ -294,26 +334,40 @@ def bottle(request, pk):
 @vary_on_headers("HX-Request")
 def finish(request, pk):
     return _batch_action(
-        request, pk, FinishForm, services.finish_second_ferment, "Second ferment finished."
+        request,
+        pk,
+        FinishForm,
+        services.finish_second_ferment,
+        "Finished the second ferment of {batch}.",
     )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def taste(request, pk):
-    return _batch_action(request, pk, TastingForm, services.add_tasting_note, "Tasting note added.")
+    return _batch_action(
+        request, pk, TastingForm, services.add_tasting_note, "Added a tasting note to {batch}."
+    )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def edit(request, pk):
-    return _batch_action(request, pk, EditBatchForm, services.update_batch, "Batch saved.")
+    return _batch_action(request, pk, EditBatchForm, services.update_batch, "Saved {batch}.")
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def undo(request, pk):
+    return _batch_action(
+        request, pk, UndoForm, services.undo_last_action, "Took back the last change to {batch}."
+    )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def discard(request, pk):
-    return _batch_action(request, pk, DiscardForm, services.discard_batch, "Batch discarded.")
+    return _batch_action(request, pk, DiscardForm, services.discard_batch, "Discarded {batch}.")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -323,10 +377,8 @@ def delete(request, pk):
     batch = get_batch(request, pk)
     if request.method == "POST":
         batch.delete()
-        started = timezone.localtime(batch.started_at)
-        messages.success(
-            request, f"Deleted the batch of {batch.culture.name} from {started:%d %b}."
-        )
+        started = dates.day_and_month(timezone.localtime(batch.started_at))
+        messages.success(request, f"Deleted the batch of {batch.culture.name} from {started}.")
         if wants_fragment(request):
             return HttpResponseClientRedirect(reverse("batches:history"))
         return redirect("batches:history")

@@ -18,6 +18,7 @@ from functools import cached_property
 
 from django.utils import timezone
 
+from kefir_tracker import dates
 from kefir_tracker.templating import moment
 
 WINDOW = timedelta(weeks=12)
@@ -260,7 +261,7 @@ def _x_ticks(chart, places) -> list[Label]:
     baseline = chart.height - 6
     labels, seen = [], set()
     for (x, when), anchor in zip(places, ("start", "middle", "end"), strict=True):
-        text = f"{timezone.localtime(when):%-d %b}"
+        text = dates.day_and_month(timezone.localtime(when))
         if text not in seen:
             seen.add(text)
             if anchor != "middle":

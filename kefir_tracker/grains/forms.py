@@ -45,6 +45,9 @@ class CultureForm(forms.ModelForm):
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.owner = owner
+        # No hidden copy of the default date beside the field: Django gives it the field's
+        # aria-describedby, which a hidden input may not have (invalid HTML).
+        self.fields["acquired_on"].show_hidden_initial = False
         parent = self.fields["parent"]
         parent.queryset = Culture.objects.with_lineage(owner)
         parent.empty_label = "— none —"

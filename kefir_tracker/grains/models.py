@@ -104,7 +104,8 @@ class CultureQuerySet(TreeQuerySet):
     def with_stats(self):
         """Reuse, feeding, weight and dairy-rotation figures, one subquery each.
 
-        Adds ``reuse_count``, ``volume_ml_total``, ``last_fed_at`` and the grains
+        Adds ``reuse_count``, ``volume_ml_total``, ``last_fed_at`` (of the batches not
+        discarded: a discarded one made no kefir, and its milk went away) and the grains
         that went into that batch (``fed_g``), the latest weighing (``weighed_g``,
         ``weighed_at``), the latest grains out of a batch (``strained_g``,
         ``strained_at``), ``non_dairy_streak`` (batches
@@ -157,20 +158,22 @@ def _stats():
     )
     latest_fed = (
         "SELECT b.grains_in_g FROM {batch} b WHERE b.culture_id = {culture}.id"
-        " ORDER BY b.started_at DESC, b.id DESC LIMIT 1"
+        " AND NOT b.discarded ORDER BY b.started_at DESC, b.id DESC LIMIT 1"
     )
     grams = models.DecimalField(max_digits=6, decimal_places=1)
     return {
         "reuse_count": _per_culture(
-            "SELECT COUNT(*) FROM {batch} b WHERE b.culture_id = {culture}.id",
+            "SELECT COUNT(*) FROM {batch} b WHERE b.culture_id = {culture}.id AND NOT b.discarded",
             models.IntegerField(),
         ),
         "volume_ml_total": _per_culture(
-            "SELECT COALESCE(SUM(b.volume_ml), 0) FROM {batch} b WHERE b.culture_id = {culture}.id",
+            "SELECT COALESCE(SUM(b.volume_ml), 0) FROM {batch} b"
+            " WHERE b.culture_id = {culture}.id AND NOT b.discarded",
             models.DecimalField(max_digits=12, decimal_places=1),
         ),
         "last_fed_at": _per_culture(
-            "SELECT MAX(b.started_at) FROM {batch} b WHERE b.culture_id = {culture}.id",
+            "SELECT MAX(b.started_at) FROM {batch} b"
+            " WHERE b.culture_id = {culture}.id AND NOT b.discarded",
             models.DateTimeField(),
         ),
         "fed_g": _per_culture(latest_fed, grams),
@@ -353,6 +356,16 @@ class Culture(models.Model):
     @property
     def rest_milk_since(self):
         return self.rest_milk_changed_at or self.status_changed_at
+
+    @property
+    def rest_days(self) -> int:
+        """Whole days in the same milk (or sugar water) in the fridge."""
+        return (timezone.now() - self.rest_milk_since).days
+
+    @property
+    def food(self) -> str:
+        """What the grains live in, as people say it: "milk" or "sugar water"."""
+        return "sugar water" if self.kind == Kind.WATER else "milk"
 
     @property
     def needs_milk_change(self) -> bool:

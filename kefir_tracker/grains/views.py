@@ -22,9 +22,9 @@ from kefir_tracker.grains.forms import (
     WeighForm,
 )
 from kefir_tracker.grains.lineage import family_of, forest
-from kefir_tracker.grains.models import Culture, Status, Weighing
+from kefir_tracker.grains.models import MILK_CHANGE_AFTER, Culture, Status, Weighing
 from kefir_tracker.submissions.services import earlier_submission, once, sent_twice
-from kefir_tracker.templating import render, wants_fragment
+from kefir_tracker.templating import announce, render, wants_fragment
 
 STATUS_ORDER = Case(
     *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
@@ -127,7 +127,7 @@ def _batch_page(request, culture, cursor):
     return {"page": page, "cursor": cursor, "next_url": next_url}
 
 
-def _culture_page(request, pk, *, cursor=None, done="", done_level=None, open_lazy="", **forms):
+def _culture_page(request, pk, *, cursor=None, open_lazy="", **forms):
     """The culture page, or for htmx only its panel (everything above the batches)."""
     try:
         lineage = family_of(request.user, pk)
@@ -139,8 +139,6 @@ def _culture_page(request, pk, *, cursor=None, done="", done_level=None, open_la
         "culture": culture,
         "lineage": lineage,
         "chart": SimpleLazyObject(lambda: _weight_chart(culture, now)),
-        "done": done,
-        "done_is_error": done_level == messages.ERROR,
         "status_actions": _status_actions(culture),
         "status_changes": list(culture.status_changes.all()),
     }
@@ -179,9 +177,11 @@ def _status_actions(culture):
 
 
 def _done(request, pk, message, *, level=messages.SUCCESS):
-    """After a change (or a refused button): the fresh panel for htmx, a redirect (PRG) otherwise."""
+    """After a change (or a refused button): the fresh panel for htmx, with the message
+    announced and the focus on the heading; a redirect (PRG) otherwise."""
     if wants_fragment(request):
-        return _culture_page(request, pk, done=message, done_level=level)
+        tag = "error" if level == messages.ERROR else "success"
+        return announce(_culture_page(request, pk), message, "#culture-heading", tag)
     messages.add_message(request, level, message)
     return redirect("grains:detail", pk=pk)
 
@@ -282,7 +282,10 @@ def culture_rest_milk(request, pk):
         services.change_rest_milk(culture)
     except ValidationError as error:
         return _done(request, pk, " ".join(error.messages), level=messages.ERROR)
-    return _done(request, pk, f"Fresh milk for {culture.name}: next change in 10 days.")
+    every = MILK_CHANGE_AFTER.days
+    return _done(
+        request, pk, f"Fresh {culture.food} for {culture.name}: next change in {every} days."
+    )
 
 
 @require_POST

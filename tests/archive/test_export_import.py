@@ -57,6 +57,8 @@ def test_the_export_holds_lineage_batches_tastings_weighings_and_preferences(own
     assert names[little_b["parent"]] == "Babushka II"
     assert data["preferences"] == {
         "time_zone": "Europe/Warsaw",
+        "clock_hours": "24",
+        "date_order": "dm",
         "temperature_unit": "F",
         "volume_unit": "ml",
     }

@@ -24,7 +24,7 @@ def start(client, culture, **fields):
 
 def shown_number(client, batch):
     page = client.get(batch.get_absolute_url()).content.decode()
-    return int(re.search(r'<h1>[^<]*<span class="muted">#(\d+)</span>', page).group(1))
+    return int(re.search(r'<h1[^>]*>[^<]*<span class="muted">#(\d+)</span>', page).group(1))
 
 
 def test_a_batch_logged_late_gets_the_next_number_and_the_others_keep_theirs(owner_client, culture):
@@ -63,3 +63,12 @@ def test_each_grains_count_their_own_batches(owner_client, culture, owner):
     other = make_culture(owner, "Second jar")
     make_batch(culture)
     assert start(owner_client, other).number == 1
+
+
+def test_the_start_form_says_a_late_batch_gets_the_next_number(owner_client, culture):
+    page = owner_client.get(f"/?start={culture.pk}").content.decode()
+    help_id = f"start{culture.pk}_started_at_helptext"
+    assert (
+        f'id="{help_id}">Leave empty for now. A batch logged late still gets the next number.<'
+    ) in page
+    assert f'aria-describedby="{help_id}"' in page

@@ -67,5 +67,6 @@ def test_with_500_batches_a_page_stays_within_a_few_queries(
 ):
     add_batches(owner, 500)
     # session, user, then at most: fermenting, usual times, cultures, last batches
+    # (History: its rows, the search's count, the grains offered as a filter twice)
     with django_assert_max_num_queries(6):
         owner_client.get(url)

@@ -82,7 +82,7 @@ def test_a_negative_volume_comes_back_in_place_with_everything_typed(owner_clien
     assert 'name="volume_ml" value="-5"' in page
     assert "raw milk from the farm" in page
     assert f'id="start-{culture.pk}"' in page
-    assert "<details open>" in page
+    assert '<details class="start-fold" open>' in page
 
 
 def test_with_htmx_an_error_sends_only_the_form_back_into_its_place(owner_client, culture):
@@ -184,7 +184,8 @@ def test_today_offers_no_second_start_while_grains_ferment(owner_client, culture
     card = today[today.index(f'id="culture-{culture.pk}"') :]
     card = card[: card.index("</article>")]
 
-    assert f'href="{running.get_absolute_url()}">#{running.number}</a> now' in card
+    link = f'href="{running.get_absolute_url()}"><span class="visually-hidden">Babushka </span>'
+    assert f"{link}#{running.number}</a> now" in card
     assert "Start batch" not in card
     assert "split the grains" in card
 

@@ -33,7 +33,7 @@ def test_it_shows_each_fermenting_batch_with_progress_and_a_strain_button(owner_
     assert "6 h" in page
     assert "<progress" in page
     assert f'hx-post="{reverse("batches:strain", args=[batch.pk])}"' in page
-    assert ">Strain</button>" in page
+    assert '>Strain<span class="visually-hidden"> Babushka</span></button>' in page
 
 
 def test_an_htmx_request_gets_only_the_body(owner_client, culture):
@@ -147,7 +147,7 @@ def test_the_link_opens_today_with_that_start_form_open(owner_client, owner, cul
     assert f'<form id="start-{culture.pk}"' in page
     assert f'id="start-{other.pk}"' not in page
     card = page[page.index(f'id="culture-{culture.pk}"') :]
-    assert card.index("<details open>") < card.index(f'id="start-{culture.pk}"')
+    assert card.index('<details class="start-fold" open>') < card.index(f'id="start-{culture.pk}"')
 
 
 def test_with_htmx_the_link_fetches_only_the_form(owner_client, culture):

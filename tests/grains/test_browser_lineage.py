@@ -45,5 +45,5 @@ def test_splitting_grains_on_a_phone_and_following_the_lineage(signed_in_page, l
     expect(tree.get_by_role("link", name="Babushka", exact=True)).to_be_visible()
     expect(tree.get_by_role("link", name="Babushka II")).to_be_visible()
     expect(tree.get_by_role("link", name="Anna's jar")).to_be_visible()
-    expect(tree).to_contain_text("3 grains")
+    expect(tree).to_contain_text("3 cultures")
     assert_no_horizontal_overflow(page)

@@ -7,25 +7,27 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.factories import make_user
+
 BEFORE = [("grains", "0002_rest_milk_changed_at")]
 AFTER = [("grains", "0003_weighing_weighed_at")]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_weighing_days_become_noon_in_the_owners_zone_and_can_go_back():
+    # The accounts table is the current one (only the grains go back): made with today's model.
+    users = [
+        make_user("tokyo", time_zone="Asia/Tokyo"),
+        make_user("lima", time_zone="America/Lima"),
+    ]
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes()
     executor.migrate(BEFORE)
     try:
         old = executor.loader.project_state(BEFORE).apps
-        User, Culture, Weighing = (
-            old.get_model(*name.split("."))
-            for name in ("accounts.User", "grains.Culture", "grains.Weighing")
-        )
-        tokyo = User.objects.create(username="tokyo", time_zone="Asia/Tokyo")
-        lima = User.objects.create(username="lima", time_zone="America/Lima")
-        for user in (tokyo, lima):
-            culture = Culture.objects.create(owner=user, name="Babushka", kind="milk")
+        Culture, Weighing = (old.get_model("grains", name) for name in ("Culture", "Weighing"))
+        for user in users:
+            culture = Culture.objects.create(owner_id=user.pk, name="Babushka", kind="milk")
             Weighing.objects.create(culture=culture, weighed_on=date(2026, 1, 10), grams=30)
 
         executor = MigrationExecutor(connection)

@@ -117,7 +117,7 @@ def test_the_lineage_overview_counts_cultures_batches_and_litres(owner_client, f
     titles = re.findall(r'<h2 id="lineage-\d+">([^<]+) lineage</h2>', html)
     assert titles == [family.root.name, loner.name]
     babushka = html[html.index('id="lineage-' + str(family.root.pk)) : html.index("Highland")]
-    assert "5 grains" in babushka
+    assert "5 cultures" in babushka
     assert "2 batches" in babushka
     assert "1.5 L fermented" in babushka
 
@@ -150,7 +150,7 @@ def test_batches_come_newest_first_with_stable_numbers_and_more_on_scroll(
         make_batch(culture, started_at=days_ago(age + 1))
 
     first = owner_client.get(culture.get_absolute_url()).content.decode()
-    next_url = re.search(r'<li class="more" hx-get="([^"]+)"', first).group(1)
+    next_url = re.search(r'<li class="more" data-hx-get="([^"]+)"', first).group(1)
     more = owner_client.get(next_url, **HTMX)
 
     assert f"#{PAGE_SIZE + 5}<" in first

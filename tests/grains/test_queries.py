@@ -78,4 +78,4 @@ def test_the_grains_list_and_lineage_overview_take_fixed_queries(
     assert many_list == few_list
     assert many_forest == few_forest
     assert "generation 50" in list_html
-    assert "301 grains" in forest_html
+    assert "301 cultures" in forest_html

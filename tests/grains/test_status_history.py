@@ -75,7 +75,8 @@ def test_undo_with_htmx_answers_with_the_panel(owner_client, culture):
     html = response.content.decode()
     assert "<html" not in html
     assert 'id="culture-panel"' in html
-    assert "Took back “Retired”" in html
+    said = json.loads(response["HX-Trigger-After-Settle"])["kefir:done"]
+    assert said["message"] == "Took back “Retired”: Babushka are active again."
     assert Culture.objects.get(pk=culture.pk).status == Status.ACTIVE
 
 
