@@ -147,7 +147,7 @@ def seed(strain_batches: int) -> None:
         batch_size=1000,
     )
     Weighing.objects.bulk_create(
-        Weighing(culture=c, weighed_on=(now - timedelta(days=7 * w)).date(), grams=Decimal(20 + w))
+        Weighing(culture=c, weighed_at=now - timedelta(days=7 * w), grams=Decimal(20 + w))
         for c in [*cultures, deep[0], deep[-1]]
         for w in range(12)
     )

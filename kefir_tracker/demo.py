@@ -251,7 +251,7 @@ class DemoYear:
                     from_status=Status.ACTIVE,
                     from_changed_at=self.at(g.born),
                 )
-            g.weights.append((g.born, g.grams))
+            g.weights.append((g.born - 1 / 24, g.grams))  # before its first batch
 
     def ferment(self, g: Grains, first: int, last: int) -> bool:
         """Batches one after another from ``first`` to ``last``; True if one is still going."""
@@ -261,7 +261,7 @@ class DemoYear:
         while day < last:
             celsius = room_temperature(int(day), rng)
             base = g.bases[count % len(g.bases)]
-            grams_in = round(min(grams, 60 if water else 30), 1)
+            grams_in = round(grams, 1)  # all the grains go in: the chart follows them
             ml = 1000 if water else max(250, round(grams_in * rng.uniform(15, 20) / 50) * 50)
             hours = first_ferment_hours(g.kind, grams_in, ml, celsius) * rng.uniform(0.85, 1.2)
             started = self.at(day) + timedelta(minutes=rng.randint(-40, 40))
@@ -285,18 +285,20 @@ class DemoYear:
             if still_going:
                 return True
             day += hours / 24 + rng.uniform(*g.pause)
-            if day >= next_weighing:  # weighed once a week
-                g.weights.append((day, round(grams, 1)))
+            # Weighed out of the fridge an hour before the next batch (which starts
+            # within 40 minutes of ``day``): once a week, and after taking some off.
+            if day >= next_weighing:
+                g.weights.append((day - 1 / 24, round(grams, 1)))
                 next_weighing += 7
             if grams > (90 if water else 35):  # ate the extra grains, or shared them
                 grams = grams * 0.6
-                g.weights.append((day, round(grams, 1)))
+                g.weights.append((day - 55 / 1440, round(grams, 1)))
         g.grams = grams
         return False
 
     def fermenting_now(self, g: Grains) -> Batch:
         water = g.kind == Kind.WATER
-        grams_in = round(min(g.grams, 60 if water else 30), 1)
+        grams_in = round(g.grams, 1)
         return Batch(
             owner=self.user,
             culture=g.record,
@@ -361,7 +363,7 @@ class DemoYear:
 
     def write_weighings(self) -> None:
         Weighing.objects.bulk_create(
-            Weighing(culture=g.record, weighed_on=self.at(day).date(), grams=Decimal(str(grams)))
+            Weighing(culture=g.record, weighed_at=self.at(day), grams=Decimal(str(grams)))
             for g in self.grains.values()
             for day, grams in g.weights
         )

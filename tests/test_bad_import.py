@@ -32,7 +32,7 @@ VALID = {
     "cultures": [
         {"ref": 1, "parent": None, "name": "Babushka", "kind": "milk", "acquired_on": "2026-01-05"}
     ],
-    "weighings": [{"culture": 1, "weighed_on": "2026-01-10", "grams": "31.5"}],
+    "weighings": [{"culture": 1, "weighed_at": "2026-01-10T09:00:00+00:00", "grams": "31.5"}],
     "status_changes": [
         {
             "culture": 1,
@@ -165,7 +165,7 @@ def test_every_preference_refuses_bad_values(owner_client, name):
 
 def test_a_date_written_as_a_number_is_refused_naming_record_and_field(owner_client):
     # Used to be a 500: Django's date parsing raises TypeError for a number.
-    record = {**VALID["weighings"][0], "weighed_on": 20260110}
+    record = {"culture": 1, "weighed_on": 20260110, "grams": "31.5"}  # an older export
     response = upload(owner_client, json.dumps({**VALID, "weighings": [record]}).encode())
     assert response.status_code == 200
     assert "kefir.json, weighings[0], field “weighed_on”: 20260110 is not a valid value" in (

@@ -140,7 +140,7 @@ def culture_edit(owner):
 
 def culture_weigh(owner):
     culture = make_culture(owner, "Babushka")
-    valid = {"grams": "30", "weighed_on": timezone.localdate().isoformat()}
+    valid = {"grams": "30", "weighed_at": f"{timezone.localtime():%Y-%m-%dT%H:%M}"}
     return reverse("grains:weigh", args=[culture.pk]), valid, WeighForm()
 
 
@@ -340,12 +340,12 @@ def test_a_start_in_year_1_far_from_utc_is_refused_not_a_crash(client, db):
 
 def test_grains_cannot_be_weighed_or_acquired_on_a_day_to_come(owner_client, owner):
     culture = make_culture(owner, "Babushka")
-    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    tomorrow = f"{timezone.localtime() + timedelta(days=1):%Y-%m-%dT%H:%M}"
     response = owner_client.post(
-        reverse("grains:weigh", args=[culture.pk]), {"grams": "30", "weighed_on": tomorrow}
+        reverse("grains:weigh", args=[culture.pk]), {"grams": "30", "weighed_at": tomorrow}
     )
     assert response.status_code == 200
-    assert "That date is in the future." in response.text
+    assert "That time is in the future." in response.text
     response = owner_client.post(
         reverse("grains:edit", args=[culture.pk]),
         {"name": "Babushka", "origin": "unknown", "acquired_on": "0001-01-01"},

@@ -58,7 +58,7 @@ def kitchen(owner):
         strained_at=now - timedelta(days=1),
     )
     make_tasting(last, rating=5, notes="Thick")
-    make_weighing(babushka, 30, weighed_on=timezone.localdate() - timedelta(days=8))
+    make_weighing(babushka, 30, weighed_at=timezone.now() - timedelta(days=8))
     make_weighing(babushka, 34)
     make_culture(owner, "Fridge jar", status=Status.RESTING)
     return {"little_b": little_b_now, "babushka": babushka, "last": last}
@@ -120,7 +120,7 @@ def test_after_strain_on_the_batch_page_the_focus_is_on_its_heading(
 def test_after_weighing_the_focus_is_on_the_grains_heading(signed_in_page, live_server, kitchen):
     page = signed_in_page
     page.goto(f"{live_server.url}{kitchen['babushka'].get_absolute_url()}")
-    page.locator("summary", has_text="Weigh").click()
+    page.get_by_text("Weigh", exact=True).click()
     page.get_by_label("Weight (g)").fill("36")
     page.get_by_role("button", name="Save weight").click()
 

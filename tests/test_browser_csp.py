@@ -110,7 +110,7 @@ def test_no_page_breaks_the_policy(watched_page, live_server, owner, culture):
     page.get_by_placeholder("Search notes, flavourings…").fill("tangy")
     expect(page.locator("#history-results")).to_contain_text("Babushka")
     page.goto(f"{url}{culture.get_absolute_url()}")
-    page.locator("summary", has_text=re.compile("Weigh", re.IGNORECASE)).first.click()
+    page.locator("summary", has_text=re.compile("^Weigh$", re.IGNORECASE)).click()
     page.wait_for_load_state("networkidle")
 
     assert len(page.policies) >= 6

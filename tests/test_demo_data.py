@@ -66,7 +66,7 @@ def test_demo_grains_are_weighed_every_week(demo):
     active = Culture.objects.for_user(user).active()
     for culture in active:
         dates = sorted(
-            Weighing.objects.filter(culture=culture).values_list("weighed_on", flat=True)
+            Weighing.objects.filter(culture=culture).values_list("weighed_at", flat=True)
         )
         gaps = [(b - a).days for a, b in itertools.pairwise(dates)]
         assert gaps, culture

@@ -52,7 +52,7 @@ def marked_up(owner_client):
         },
     )
     root = Culture.objects.get(name=SCRIPT)
-    posted(client, reverse("grains:weigh", args=[root.pk]), {"grams": "100", "weighed_on": today})
+    posted(client, reverse("grains:weigh", args=[root.pk]), {"grams": "100"})
     posted(
         client,
         reverse("grains:split", args=[root.pk]),

@@ -112,8 +112,8 @@ def test_tasting_note_sent_twice_is_one_note(owner_client, culture):
 
 def test_weighing_sent_twice_is_one_weighing(owner_client, culture):
     key = form_key(owner_client, f"{culture.get_absolute_url()}?form=weigh")
-    today = timezone.localdate().isoformat()
-    fields = {"grams": "31", "weighed_on": today, "once": key}
+    now = f"{timezone.localtime():%Y-%m-%dT%H:%M}"
+    fields = {"grams": "31", "weighed_at": now, "once": key}
     url = reverse("grains:weigh", args=[culture.pk])
     owner_client.post(url, fields)
     again = messages_on(owner_client, owner_client.post(url, fields))

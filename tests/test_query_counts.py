@@ -68,9 +68,7 @@ class Account:
             TastingNote(batch=self.batch, rating=3, tasted_at=now) for _ in range(new)
         )
         Weighing.objects.bulk_create(
-            Weighing(
-                culture=self.culture, grams=Decimal(30), weighed_on=(now - timedelta(n)).date()
-            )
+            Weighing(culture=self.culture, grams=Decimal(30), weighed_at=now - timedelta(n))
             for n in range(new)
         )
         self.size = to

@@ -36,7 +36,7 @@ MOMENTS = ["started_at", "strained_at", "bottled_at", "finished_at"]
 BAD_INPUT = (
     dict.fromkeys(NUMBERS, "-1")
     | dict.fromkeys(MOMENTS, "2000-01-01T07:30")
-    | dict.fromkeys(["weighed_on", "acquired_on"], "2999-12-31")
+    | {"weighed_at": "2999-12-31T07:30", "acquired_on": "2999-12-31"}
 )
 # Posting to these is not a form: it deletes, or signs out.
 NOT_FORMS = {"batches:delete", "grains:delete", "accounts:logout"}
@@ -83,7 +83,7 @@ def kitchen(owner):
     )
     fermenting = make_batch(little_b, started_at=now - 10 * hours)
     for grams, days in ((30, 20), (33, 10), (36, 1)):
-        make_weighing(little_b, grams, weighed_on=timezone.localdate() - timedelta(days=days))
+        make_weighing(little_b, grams, weighed_at=timezone.now() - timedelta(days=days))
 
     water = make_culture(owner, "Tibicos", kind=Kind.WATER, origin=Origin.GIFT, source="Anna")
     water_batch = make_batch(water, started_at=now - 30 * hours)

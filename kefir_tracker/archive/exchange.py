@@ -68,7 +68,7 @@ def export_data(user: User) -> dict:
     records = {
         "cultures": cultures_parents_first(user),
         "weighings": list(
-            Weighing.objects.for_user(user).order_by("culture__name", "weighed_on", "pk")
+            Weighing.objects.for_user(user).order_by("culture__name", "weighed_at", "pk")
         ),
         "status_changes": list(
             StatusChange.objects.filter(culture__owner=user).order_by("changed_at", "pk")

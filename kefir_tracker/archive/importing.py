@@ -9,10 +9,11 @@ by record and field, when any value is one the app's forms would refuse.
 
 import hashlib
 import json
+import zoneinfo
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from itertools import pairwise
 from types import SimpleNamespace
 
@@ -44,7 +45,7 @@ NOT_AN_EXPORT = (
 # days that have been (not before 1900), and times not in the future.
 FORM_RULES = {
     (Culture, "acquired_on"): past_date,
-    (Weighing, "weighed_on"): past_date,
+    (Weighing, "weighed_on"): past_date,  # an export from before weighings had a time
 }
 not_in_future = MomentField().clean
 WRITE_CHANGED = (
@@ -242,8 +243,8 @@ class _Importer:
             batch.culture = cultures[batch.culture_id]
         self.seen["batches"] = {(id(b.culture), b.started_at): b for b in batches.values()}
         self.seen["weighings"] = {
-            (id(cultures[w.culture_id]), w.weighed_on, w.grams): w
-            for w in Weighing.objects.for_user(self.user).only("culture_id", "weighed_on", "grams")
+            (id(cultures[w.culture_id]), w.weighed_at, w.grams): w
+            for w in Weighing.objects.for_user(self.user).only("culture_id", "weighed_at", "grams")
         }
         self.seen["status_changes"] = {
             (id(cultures[c.culture_id]), c.changed_at, c.status): c
@@ -265,6 +266,10 @@ class _Importer:
             self.problem(where, "should be an object")
             return
         fields = {f.name: f for f in data_fields(model)}
+        if section == "weighings" and "weighed_on" in record and "weighed_at" not in record:
+            record = self.dated_weighing(where, record)
+            if record is None:
+                return
         unknown = set(record) - set(fields) - {"ref", link}
         if unknown:
             self.problem(where, f"unknown field(s) {', '.join(sorted(unknown))}")
@@ -332,6 +337,21 @@ class _Importer:
         if self.merging:
             self.seen.setdefault(section, {})[self.key(section, obj)] = obj
 
+    def dated_weighing(self, where, record):
+        """An export from before weighings had a time: its day at noon in the person's
+        zone (never later than now), as the migration did to the weighings kept here."""
+        record = dict(record)
+        raw = record.pop("weighed_on")
+        try:
+            day = self.value(Weighing, models.DateField(name="weighed_on"), raw)
+        except ValidationError as error:
+            self.problem(f"{where}, field “weighed_on”", " ".join(error.messages))
+            return None
+        zone = self.new_preferences["time_zone"] if self.take_preferences else self.user.time_zone
+        noon = datetime.combine(day, time(12), zoneinfo.ZoneInfo(zone))
+        record["weighed_at"] = min(noon, timezone.now()).isoformat()
+        return record
+
     @staticmethod
     def value(model, field, raw):
         """``raw`` from the file as the field's Python value, or a ValidationError saying
@@ -361,7 +381,7 @@ class _Importer:
         if section == "cultures":
             return obj.name.lower()
         if section == "weighings":
-            return (id(obj.culture), obj.weighed_on, obj.grams)
+            return (id(obj.culture), obj.weighed_at, obj.grams)
         if section == "status_changes":
             return (id(obj.culture), obj.changed_at, obj.status)
         if section == "batches":

@@ -38,9 +38,9 @@ class CultureAdmin(admin.ModelAdmin):
 
 @admin.register(Weighing)
 class WeighingAdmin(admin.ModelAdmin):
-    list_display = ("culture", "weighed_on", "grams")
+    list_display = ("culture", "weighed_at", "grams")
     list_filter = ("culture__owner",)
     search_fields = ("culture__name",)
     list_select_related = ("culture",)
     autocomplete_fields = ("culture",)
-    date_hierarchy = "weighed_on"
+    date_hierarchy = "weighed_at"

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from kefir_tracker.batches.forms import MomentField
 from kefir_tracker.forms import grams_field
 from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Status, Weighing
 from kefir_tracker.grains.services import Portion
@@ -86,23 +87,25 @@ class CultureEditForm(CultureForm):
 
 
 class WeighForm(forms.ModelForm):
+    """A weight and when it was weighed (now unless changed), in the person's time zone."""
+
+    weighed_at = MomentField(label="Weighed at", now_if_empty=True)
     once = OneTimeKeyField()
 
     class Meta:
         model = Weighing
-        fields = ["grams", "weighed_on"]
-        widgets = {
-            "grams": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
-            "weighed_on": forms.DateInput(attrs={"type": "date"}),
-        }
-        labels = {"grams": "Weight (g)", "weighed_on": "Weighed on"}
+        fields = ["grams", "weighed_at"]
+        widgets = {"grams": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"})}
+        labels = {"grams": "Weight (g)"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["weighed_on"].show_hidden_initial = False  # as in CultureForm
+        self.fields["weighed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
-    def clean_weighed_on(self):
-        return past_date(self.cleaned_data["weighed_on"])
+    def clean_weighed_at(self):
+        moment = self.cleaned_data["weighed_at"]
+        past_date(timezone.localdate(moment))
+        return moment
 
 
 class SplitForm(forms.Form):

@@ -114,9 +114,10 @@ class CultureQuerySet(TreeQuerySet):
         """Reuse, feeding, weight and dairy-rotation figures, one subquery each.
 
         Adds ``reuse_count``, ``volume_ml_total``, ``last_fed_at`` (of the batches not
-        discarded: a discarded one made no kefir, and its milk went away), the latest
-        weighing (``weighed_g``, ``weighed_on``), the latest grains out of a
-        batch (``strained_g``, ``strained_at``), ``non_dairy_streak`` (batches
+        discarded: a discarded one made no kefir, and its milk went away) and the grains
+        that went into that batch (``fed_g``), the latest weighing (``weighed_g``,
+        ``weighed_at``), the latest grains out of a batch (``strained_g``,
+        ``strained_at``), ``non_dairy_streak`` (batches
         in a row, newest first, in a non-dairy base; ``needs_dairy`` reads it).
         """
         return self.with_dairy_rotation().annotate(**_stats())
@@ -162,7 +163,11 @@ def _stats():
     )
     latest_weighing = (
         "SELECT w.{column} FROM {weighing} w WHERE w.culture_id = {culture}.id"
-        " ORDER BY w.weighed_on DESC, w.id DESC LIMIT 1"
+        " ORDER BY w.weighed_at DESC, w.id DESC LIMIT 1"
+    )
+    latest_fed = (
+        "SELECT b.grains_in_g FROM {batch} b WHERE b.culture_id = {culture}.id"
+        " AND NOT b.discarded ORDER BY b.started_at DESC, b.id DESC LIMIT 1"
     )
     grams = models.DecimalField(max_digits=6, decimal_places=1)
     return {
@@ -180,9 +185,10 @@ def _stats():
             " WHERE b.culture_id = {culture}.id AND NOT b.discarded",
             models.DateTimeField(),
         ),
+        "fed_g": _per_culture(latest_fed, grams),
         "weighed_g": _per_culture(latest_weighing.replace("{column}", "grams"), grams),
-        "weighed_on": _per_culture(
-            latest_weighing.replace("{column}", "weighed_on"), models.DateField()
+        "weighed_at": _per_culture(
+            latest_weighing.replace("{column}", "weighed_at"), models.DateTimeField()
         ),
         "strained_g": _per_culture(latest_strained.replace("{column}", "grains_out_g"), grams),
         "strained_at": _per_culture(
@@ -324,14 +330,24 @@ class Culture(models.Model):
 
     @property
     def current_weight_g(self):
-        """The latest weighing, or the grains out of a batch strained after it."""
-        grams = self.weighed_g
-        if self.strained_g is not None and (
-            self.weighed_on is None or timezone.localdate(self.strained_at) > self.weighed_on
-        ):
-            grams = self.strained_g
+        """The latest known weight: a weighing, or the grains put into or taken out of
+        a batch, whichever was last (a weighing wins a tie, then grains going in)."""
+        known = [
+            (when, -rank, grams)
+            for rank, (when, grams) in enumerate(
+                [
+                    (self.weighed_at, self.weighed_g),
+                    (self.last_fed_at, self.fed_g),
+                    (self.strained_at, self.strained_g),
+                ]
+            )
+            if when is not None and grams is not None
+        ]
+        if not known:
+            return None
+        grams = max(known)[2]
         # SQLite hands subquery decimals back as floats: round to the stored tenth.
-        return None if grams is None else Decimal(str(grams)).quantize(Decimal("0.1"))
+        return Decimal(str(grams)).quantize(Decimal("0.1"))
 
     @property
     def fed_since(self):
@@ -427,7 +443,7 @@ class WeighingQuerySet(models.QuerySet):
 
 class Weighing(models.Model):
     culture = models.ForeignKey(Culture, on_delete=models.CASCADE, related_name="weighings")
-    weighed_on = models.DateField(default=timezone.localdate)
+    weighed_at = models.DateTimeField(default=timezone.now)
     grams = models.DecimalField(
         max_digits=6,
         decimal_places=1,
@@ -440,7 +456,7 @@ class Weighing(models.Model):
     objects = WeighingQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-weighed_on", "-id"]
+        ordering = ["-weighed_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(grams__gt=0) & Q(grams__lte=MAX_GRAINS_G),
@@ -448,10 +464,10 @@ class Weighing(models.Model):
                 violation_error_message=f"Weight must be more than 0 g and at most {MAX_GRAINS_G} g.",
             ),
         ]
-        indexes = [models.Index(fields=["culture", "weighed_on"], name="weighing_culture_date")]
+        indexes = [models.Index(fields=["culture", "weighed_at"], name="weighing_culture_time")]
 
     def __str__(self):
-        return f"{self.culture}: {self.grams} g on {self.weighed_on}"
+        return f"{self.culture}: {self.grams} g at {timezone.localtime(self.weighed_at):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self):
         return self.culture.get_absolute_url()

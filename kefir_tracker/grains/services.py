@@ -34,8 +34,8 @@ class Portion:
     grams: Decimal
 
 
-def weigh(culture: Culture, grams, weighed_on=None) -> Weighing:
-    weighing = Weighing(culture=culture, grams=grams, weighed_on=weighed_on or timezone.localdate())
+def weigh(culture: Culture, grams, weighed_at=None) -> Weighing:
+    weighing = Weighing(culture=culture, grams=grams, weighed_at=weighed_at or timezone.now())
     weighing.full_clean()
     weighing.save()
     return weighing
@@ -70,7 +70,8 @@ def split_culture(culture: Culture, portions: list[Portion], total_g) -> list[Cu
             f"The new grains add up to more than the {total_g.normalize():f} g there are."
         )
 
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     children = []
     for name, portion in zip(names, portions, strict=True):
         child = Culture(
@@ -83,10 +84,10 @@ def split_culture(culture: Culture, portions: list[Portion], total_g) -> list[Cu
         )
         child.full_clean()
         child.save()
-        weigh(child, portion.grams, today)
+        weigh(child, portion.grams, now)
         children.append(child)
     if remainder > 0:
-        weigh(culture, remainder, today)
+        weigh(culture, remainder, now)
     else:
         change_status(culture, Status.RETIRED)
     return children

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -156,10 +156,10 @@ def _culture_page(request, pk, *, cursor=None, open_lazy="", **forms):
 def _weight_chart(culture, until):
     start = until - WINDOW
     return weight_chart(
-        culture.weighings.filter(weighed_on__gte=start.date()).values_list("weighed_on", "grams"),
-        culture.batches.filter(started_at__gte=start)
+        culture.weighings.filter(weighed_at__gte=start).values_list("weighed_at", "grams"),
+        culture.batches.filter(Q(started_at__gte=start) | Q(strained_at__gte=start))
         .order_by()
-        .values_list("started_at", "grains_in_g", "strained_at", "grains_out_g"),
+        .values_list("number", "pk", "started_at", "grains_in_g", "strained_at", "grains_out_g"),
         now=until,
     )
 
@@ -203,9 +203,9 @@ def culture_weigh(request, pk):
     form = WeighForm(request.POST, instance=Weighing(culture=culture))
     if not form.is_valid():
         return _culture_page(request, pk, weigh_form=form)
-    grams, weighed_on = form.cleaned_data["grams"], form.cleaned_data["weighed_on"]
+    grams, weighed_at = form.cleaned_data["grams"], form.cleaned_data["weighed_at"]
     _, repeated = once(
-        request.user, form.cleaned_data["once"], lambda: services.weigh(culture, grams, weighed_on)
+        request.user, form.cleaned_data["once"], lambda: services.weigh(culture, grams, weighed_at)
     )
     if repeated:
         return _done(request, pk, sent_twice(f"{culture.name} weighed {grams:g} g"))

@@ -21,7 +21,7 @@ def stats(owner, culture):
 
 def test_the_grains_page_lists_active_grains_first_with_their_figures(owner_client, family):
     Culture.objects.filter(pk=family.root.pk).update(status="retired")
-    make_weighing(family.third, 30, weighed_on=timezone.localdate() - timedelta(days=5))
+    make_weighing(family.third, 30, weighed_at=days_ago(5))
     for day in (3, 2, 1):
         make_batch(
             family.third, started_at=days_ago(day), strained_at=days_ago(day) + timedelta(hours=20)
@@ -123,7 +123,7 @@ def test_the_lineage_overview_counts_cultures_batches_and_litres(owner_client, f
 
 
 def test_the_weight_chart_is_inline_svg_without_style_attributes(owner_client, culture):
-    make_weighing(culture, 20, weighed_on=timezone.localdate() - timedelta(days=14))
+    make_weighing(culture, 20, weighed_at=days_ago(14))
     make_batch(culture, started_at=days_ago(2), strained_at=days_ago(1), grains_out_g=Decimal(24))
 
     html = owner_client.get(culture.get_absolute_url()).content.decode()

@@ -96,7 +96,7 @@ def test_an_unknown_status_is_a_bad_request(owner_client, culture):
 def test_weighing_records_the_weight_and_shows_it(owner_client, culture):
     response = owner_client.post(
         reverse("grains:weigh", args=[culture.pk]),
-        {"grams": "31.5", "weighed_on": timezone.localdate().isoformat()},
+        {"grams": "31.5", "weighed_at": f"{timezone.localtime():%Y-%m-%dT%H:%M}"},
         **HTMX,
     )
 
@@ -108,7 +108,7 @@ def test_weighing_records_the_weight_and_shows_it(owner_client, culture):
 def test_a_weight_of_nothing_is_refused_in_place(owner_client, culture):
     response = owner_client.post(
         reverse("grains:weigh", args=[culture.pk]),
-        {"grams": "0", "weighed_on": timezone.localdate().isoformat()},
+        {"grams": "0", "weighed_at": f"{timezone.localtime():%Y-%m-%dT%H:%M}"},
         **HTMX,
     )
 

@@ -24,7 +24,7 @@ def record_current_statuses(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("grains", "0002_rest_milk_changed_at"),
+        ("grains", "0003_weighing_weighed_at"),
     ]
 
     operations = [
