@@ -143,6 +143,13 @@ def today(request):
     return page_or_fragment(request, "batches/today.html", "today_body", context)
 
 
+def _started(culture, batch, repeated) -> str:
+    """What a person is told after Start; ``batch`` is None if a repeat's batch was deleted."""
+    if repeated:
+        return sent_twice(batch and f"batch {batch.number} of {culture.name}")
+    return f"Started batch {batch.number} of {culture.name} in {batch.get_base_display()}."
+
+
 @require_POST
 @vary_on_headers("HX-Request")
 def start(request, culture_pk):
@@ -158,11 +165,7 @@ def start(request, culture_pk):
         except ValidationError as error:
             add_model_errors(form, error)
         else:
-            if repeated:
-                done = sent_twice(batch and f"batch {batch.number} of {culture.name}")
-            else:
-                base = batch.get_base_display()
-                done = f"Started batch {batch.number} of {culture.name} in {base}."
+            done = _started(culture, batch, repeated)
             if wants_fragment(request):
                 context = {**_today_context(request), "notes": form.time_notes}
                 response = render(request, "batches/today.html#today_body", context)
