@@ -12,22 +12,16 @@ retry racing the first try, with the same one-time key): one batch, two
 answers that say so. The figures are printed (run with -s to see them).
 """
 
-import http.client
-import os
 import re
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
-from http.cookies import SimpleCookie
-from pathlib import Path
 
 import pytest
 
-from tests.commands import NOT_INHERITED, ROOT, manage
+from tests.commands import manage
+from tests.servers import Phone, gunicorn, prepare
 
 pytestmark = pytest.mark.slow
 
@@ -37,58 +31,11 @@ USERNAME, PASSWORD = "household", "a-long-kitchen-password-2026"
 ROW_ID = re.compile(rb'id="row-(\d+)"')
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Phone:
-    """One client: its own connection and cookies; records every answer it got."""
-
-    def __init__(self, port, deadline):
-        self.port, self.deadline = port, deadline
-        self.cookies: dict[str, str] = {}
-        self.answers: list[tuple[str, str, int]] = []
-        self.locked: list[str] = []
-
-    def request(self, method, path, fields=None):
-        if time.monotonic() > self.deadline:
-            raise TimeoutError("the load test ran out of time")
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if fields is not None:
-            fields = {**fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
-            body = urllib.parse.urlencode(fields)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            content = response.read()
-        finally:
-            conn.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        self.answers.append((method, path, response.status))
-        if b"database is locked" in content:
-            self.locked.append(f"{method} {path}")
-        return response.status, response.getheader("Location"), content
-
-    def post_and_follow(self, path, fields):
-        """Post/redirect/get, as a browser does; the status of the post and the page shown."""
-        status, location, content = self.request("POST", path, fields)
-        if status in (301, 302, 303) and location:
-            content = self.request("GET", location)[2]
-        return status, content
+class Kitchen(Phone):
+    """A phone of the household, logging batches of its own jar."""
 
     def sign_in(self):
-        self.request("GET", "/account/sign-in/")
-        status, _ = self.post_and_follow(
-            "/account/sign-in/", {"username": USERNAME, "password": PASSWORD}
-        )
-        assert status == 302, f"sign-in answered {status}"
+        super().sign_in(USERNAME, PASSWORD)
 
     def start_and_strain(self, number, culture_pk, batches):
         token = f"[c{number}-b{batches}]"
@@ -126,9 +73,7 @@ def server(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'load.sqlite3'}",
         "LOG_LEVEL": "WARNING",
     }
-    for args in (("migrate", "-v0"), ("collectstatic", "--no-input", "-v0")):
-        result = manage(tmp_path, *args, **env)
-        assert result.returncode == 0, result.stderr
+    prepare(tmp_path, env)
     jars = CLIENTS + 2  # one for each phone, one they all start at once, one for a retry
     code = (
         "from kefir_tracker.accounts.models import User;"
@@ -140,37 +85,8 @@ def server(tmp_path):
     assert result.returncode == 0, result.stderr
     culture_pks = [int(pk) for pk in result.stdout.split()[-jars:]]
 
-    port = free_port()
-    environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-    environment.update({"DATA_DIR": str(tmp_path / "data"), **env})
-    log = tmp_path / "gunicorn.log"
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    with log.open("w") as stderr:
-        process = subprocess.Popen(
-            [gunicorn, "kefir_tracker.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}"],
-            cwd=ROOT,
-            env=environment,
-            stdout=stderr,
-            stderr=stderr,
-        )
-    try:
-        wait_until_serving(port, process, log)
+    with gunicorn(tmp_path, env, WORKERS) as (port, log):
         yield port, culture_pks, log, tmp_path / "load.sqlite3"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def wait_until_serving(port, process, log, limit_s=60):
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"gunicorn stopped:\n{log.read_text()}"
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer within {limit_s} s:\n{log.read_text()}")
 
 
 def stored_figures(database):
@@ -210,7 +126,7 @@ def start_at_once(phones, culture_pk, key=None):
 def test_eight_clients_start_and_strain_200_batches_at_once(server):
     port, culture_pks, log, database = server
     deadline = time.monotonic() + DEADLINE_S
-    phones = [Phone(port, deadline) for _ in range(CLIENTS)]
+    phones = [Kitchen(port, deadline) for _ in range(CLIENTS)]
     results: dict[int, object] = {}
     threads = [
         threading.Thread(target=run_phone, args=(phone, n, culture_pks[n], results))

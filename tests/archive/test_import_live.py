@@ -10,20 +10,16 @@ Figures are printed (run with -s to see them).
 import http.client
 import importlib.util
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from tests.commands import NOT_INHERITED, ROOT, manage
-from tests.test_concurrency import Phone, free_port, wait_until_serving
+from tests.commands import ROOT, manage
+from tests.servers import Phone, gunicorn, prepare
 
 pytestmark = pytest.mark.slow
 
@@ -40,13 +36,6 @@ def export_of(batches: int) -> bytes:
 
 
 class Person(Phone):
-    def sign_in_as(self, username):
-        self.request("GET", "/account/sign-in/")
-        status, _ = self.post_and_follow(
-            "/account/sign-in/", {"username": username, "password": PASSWORD}
-        )
-        assert status == 302, f"sign-in of {username} answered {status}"
-
     def upload(self, raw: bytes, filename="kefir.json"):
         """The import form posted as a browser does (multipart); status and page."""
         boundary = uuid.uuid4().hex
@@ -78,17 +67,6 @@ class Person(Phone):
         return response.status, content
 
 
-def static_files_are_stale() -> bool:
-    """Whether collectstatic must run for a server with DEBUG off. It rewrites every
-    hashed file, which another test's server scanning them at that moment trips over,
-    so it runs only when a file in static/ is newer than the manifest."""
-    manifest = ROOT / "staticfiles" / "staticfiles.json"
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    return any(f.stat().st_mtime > built for f in (ROOT / "static").rglob("*") if f.is_file())
-
-
 @pytest.fixture
 def server(tmp_path):
     """gunicorn on a migrated SQLite file with two people, olga (who imports) and vera
@@ -101,11 +79,7 @@ def server(tmp_path):
         "DATABASE_URL": f"sqlite:///{database}",
         "LOG_LEVEL": "WARNING",
     }
-    result = manage(tmp_path, "migrate", "-v0", **env)
-    assert result.returncode == 0, result.stderr
-    if static_files_are_stale():
-        result = manage(tmp_path, "collectstatic", "--no-input", "-v0", **env)
-        assert result.returncode == 0, result.stderr
+    prepare(tmp_path, env)
     code = (
         "from kefir_tracker.accounts.models import User;"
         "from kefir_tracker.grains.models import Culture;"
@@ -117,25 +91,8 @@ def server(tmp_path):
     assert result.returncode == 0, result.stderr
     kefirchen = int(result.stdout.split()[-1])
 
-    port = free_port()
-    environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-    environment.update({"DATA_DIR": str(tmp_path / "data"), **env})
-    log = tmp_path / "gunicorn.log"
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    with log.open("w") as stderr:
-        process = subprocess.Popen(
-            [gunicorn, "kefir_tracker.wsgi", "-w", "3", "-b", f"127.0.0.1:{port}"],
-            cwd=ROOT,
-            env=environment,
-            stdout=stderr,
-            stderr=stderr,
-        )
-    try:
-        wait_until_serving(port, process, log)
+    with gunicorn(tmp_path, env, workers=3) as (port, log):
         yield port, kefirchen, log, database
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def count(database, table, where="1"):
@@ -147,7 +104,7 @@ def test_other_peoples_saves_go_through_while_years_of_batches_are_imported(serv
     port, kefirchen, log, database = server
     deadline = time.monotonic() + DEADLINE_S
     olga, vera = Person(port, deadline), Person(port, deadline)
-    olga.sign_in_as("olga")
+    olga.sign_in("olga", PASSWORD)
     raw = export_of(6_000)  # 2.6 MB: hit the worker timeout before imports were fast
     imported = {}
 
@@ -160,7 +117,7 @@ def test_other_peoples_saves_go_through_while_years_of_batches_are_imported(serv
     importer.start()
     while "began" not in imported:
         time.sleep(0.01)
-    vera.sign_in_as("vera")  # signing in writes too: the session, the sign-in record
+    vera.sign_in("vera", PASSWORD)  # signing in writes too: the session, the sign-in record
     today = datetime.now(UTC).date().isoformat()  # vera's zone is the default, UTC
     saves = []  # (status, when)
     while importer.is_alive() and len(saves) < 2_000:
@@ -197,7 +154,7 @@ def test_two_uploads_of_one_file_at_once_import_it_once(server):
     deadline = time.monotonic() + DEADLINE_S
     tabs = [Person(port, deadline), Person(port, deadline)]  # two tabs, or a repeated tap
     for tab in tabs:
-        tab.sign_in_as("olga")
+        tab.sign_in("olga", PASSWORD)
     raw = export_of(3_000)
     ready = threading.Barrier(len(tabs))
     answers = {}

@@ -1,0 +1,127 @@
+"""The real server for tests that need one: gunicorn (DEBUG off) on a SQLite file of
+its own, and clients that talk to it as phones do, each with its own cookies."""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from contextlib import contextmanager
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+
+from tests.commands import NOT_INHERITED, ROOT, manage
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def static_files_are_stale() -> bool:
+    """Whether collectstatic must run for a server with DEBUG off. It rewrites every
+    hashed file, which another test's server scanning them at that moment trips over,
+    so it runs only when a file in static/ is newer than the manifest."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return any(f.stat().st_mtime > built for f in (ROOT / "static").rglob("*") if f.is_file())
+
+
+def prepare(tmp_path, env) -> None:
+    """Migrate the server's database, and collect static files when they are stale."""
+    result = manage(tmp_path, "migrate", "-v0", **env)
+    assert result.returncode == 0, result.stderr
+    if static_files_are_stale():
+        result = manage(tmp_path, "collectstatic", "--no-input", "-v0", **env)
+        assert result.returncode == 0, result.stderr
+
+
+@contextmanager
+def gunicorn(tmp_path, env, workers):
+    """gunicorn with ``workers`` workers and the settings ``env``; yields (port, log)."""
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    environment.update({"DATA_DIR": str(tmp_path / "data"), **env})
+    log = tmp_path / "gunicorn.log"
+    executable = Path(sys.executable).parent / "gunicorn"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [executable, "kefir_tracker.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=environment,
+            stdout=stderr,
+            stderr=stderr,
+        )
+    try:
+        wait_until_serving(port, process, log)
+        yield port, log
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_until_serving(port, process, log, limit_s=60):
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"gunicorn stopped:\n{log.read_text()}"
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"gunicorn did not answer within {limit_s} s:\n{log.read_text()}")
+
+
+class Phone:
+    """One client: its own connection and cookies; records every answer it got."""
+
+    def __init__(self, port, deadline):
+        self.port, self.deadline = port, deadline
+        self.cookies: dict[str, str] = {}
+        self.answers: list[tuple[str, str, int]] = []
+        self.locked: list[str] = []
+
+    def request(self, method, path, fields=None):
+        if time.monotonic() > self.deadline:
+            raise TimeoutError("the load test ran out of time")
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if fields is not None:
+            fields = {**fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+            body = urllib.parse.urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            content = response.read()
+        finally:
+            conn.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        self.answers.append((method, path, response.status))
+        if b"database is locked" in content:
+            self.locked.append(f"{method} {path}")
+        return response.status, response.getheader("Location"), content
+
+    def post_and_follow(self, path, fields):
+        """Post/redirect/get, as a browser does; the status of the post and the page shown."""
+        status, location, content = self.request("POST", path, fields)
+        if status in (301, 302, 303) and location:
+            content = self.request("GET", location)[2]
+        return status, content
+
+    def sign_in(self, username, password):
+        self.request("GET", "/account/sign-in/")
+        status, _ = self.post_and_follow(
+            "/account/sign-in/", {"username": username, "password": password}
+        )
+        assert status == 302, f"sign-in of {username} answered {status}"
