@@ -250,7 +250,7 @@ def estimate(batch: Batch, usual: dict[str, timedelta]) -> Estimate:
     )
 
 
-def fermenting_with_estimates(owner) -> list[Batch]:
+def fermenting_and_just_strained(owner) -> list[Batch]:
     """The owner's fermenting batches, oldest first, each with ``.estimate``, and those
     strained in the last minutes (their card offers Undo). Two queries."""
     just_strained = Q(last_action=Action.STRAIN, last_action_at__gte=timezone.now() - UNDO_FOR)

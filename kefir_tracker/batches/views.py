@@ -104,7 +104,7 @@ def _today_context(request, bound_form=None, open_culture=None):
     for extra in (bound_form and bound_form.culture, open_culture):
         if extra is not None and extra not in cultures:
             cultures.append(extra)
-    fermenting = services.fermenting_with_estimates(request.user)
+    fermenting = services.fermenting_and_just_strained(request.user)
     running = {batch.culture_id: batch for batch in fermenting if batch.strained_at is None}
     for culture in cultures:
         culture.running = running.get(culture.pk)  # no second start while it ferments
