@@ -34,6 +34,17 @@ def static_files_are_stale() -> bool:
     return any(f.stat().st_mtime > built for f in (ROOT / "static").rglob("*") if f.is_file())
 
 
+def settings_for(database, name) -> dict:
+    """A production-like server's settings, on the SQLite file ``database``."""
+    return {
+        "DEBUG": "false",
+        "SECRET_KEY": f"{name}-test-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 def prepare(tmp_path, env) -> None:
     """Migrate the server's database, and collect static files when they are stale."""
     result = manage(tmp_path, "migrate", "-v0", **env)
@@ -88,16 +99,18 @@ class Phone:
         self.answers: list[tuple[str, str, int]] = []
         self.locked: list[str] = []
 
-    def request(self, method, path, fields=None):
+    def request(self, method, path, fields=None, *, body=None, content_type=None):
+        """``fields`` are posted as a form with the CSRF token; or ``body`` as it is."""
         if time.monotonic() > self.deadline:
             raise TimeoutError("the load test ran out of time")
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
         if fields is not None:
             fields = {**fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
             body = urllib.parse.urlencode(fields)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            content_type = "application/x-www-form-urlencoded"
+        if content_type:
+            headers["Content-Type"] = content_type
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()

@@ -21,7 +21,7 @@ import urllib.parse
 import pytest
 
 from tests.commands import manage
-from tests.servers import Phone, gunicorn, prepare
+from tests.servers import Phone, gunicorn, prepare, settings_for
 
 pytestmark = pytest.mark.slow
 
@@ -66,13 +66,7 @@ def run_phone(phone, number, culture_pk, results):
 @pytest.fixture
 def server(tmp_path):
     """gunicorn on a migrated SQLite file with one user and their grains; yields (port, log)."""
-    env = {
-        "DEBUG": "false",
-        "SECRET_KEY": "concurrency-test-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'load.sqlite3'}",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = settings_for(tmp_path / "load.sqlite3", "concurrency")
     prepare(tmp_path, env)
     jars = CLIENTS + 2  # one for each phone, one they all start at once, one for a retry
     code = (

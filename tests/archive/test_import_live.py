@@ -7,7 +7,6 @@ wait into "database is locked". And two uploads of one file at once import it on
 Figures are printed (run with -s to see them).
 """
 
-import http.client
 import importlib.util
 import json
 import sqlite3
@@ -19,7 +18,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.commands import ROOT, manage
-from tests.servers import Phone, gunicorn, prepare
+from tests.servers import Phone, gunicorn, prepare, settings_for
 
 pytestmark = pytest.mark.slow
 
@@ -47,24 +46,13 @@ class Person(Phone):
             raw,
             f"\r\n--{boundary}--\r\n".encode(),
         ]
-        return self.raw_request(
-            "POST", "/account/data/", b"".join(parts), f"multipart/form-data; boundary={boundary}"
+        status, _, content = self.request(
+            "POST",
+            "/account/data/",
+            body=b"".join(parts),
+            content_type=f"multipart/form-data; boundary={boundary}",
         )
-
-    def raw_request(self, method, path, body, content_type):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        headers = {
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            "Content-Type": content_type,
-        }
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            content = response.read()
-        finally:
-            conn.close()
-        self.answers.append((method, path, response.status))
-        return response.status, content
+        return status, content
 
 
 @pytest.fixture
@@ -72,13 +60,7 @@ def server(tmp_path):
     """gunicorn on a migrated SQLite file with two people, olga (who imports) and vera
     (her own grains, Kefirchen); yields (port, Kefirchen's id, log, database)."""
     database = tmp_path / "import.sqlite3"
-    env = {
-        "DEBUG": "false",
-        "SECRET_KEY": "import-live-test-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = settings_for(database, "import-live")
     prepare(tmp_path, env)
     code = (
         "from kefir_tracker.accounts.models import User;"
