@@ -242,6 +242,8 @@ class Batch(models.Model):
                 condition=Q(strained_at__isnull=True, discarded=False),
                 name="batch_fermenting",
             ),
+            # Today's just-strained cards (their Undo): the last minutes' one-tap changes.
+            models.Index(fields=["owner", "last_action_at"], name="batch_undo"),
         ]
         constraints = [
             # One colony ferments one batch at a time.
