@@ -3,7 +3,9 @@ its own, and clients that talk to it as phones do, each with its own cookies."""
 
 import http.client
 import os
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -137,4 +139,116 @@ class Phone:
         status, _ = self.post_and_follow(
             "/account/sign-in/", {"username": username, "password": password}
         )
+        assert status == 302, f"sign-in of {username} answered {status}"
+
+
+CADDYFILE = ROOT / "deploy" / "Caddyfile"
+
+
+def caddy_or_skip() -> str:
+    """Caddy's executable; a test without it is skipped, except in CI where it must run."""
+    executable = shutil.which("caddy")
+    if executable:
+        return executable
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail("caddy is missing; CI must run the proxy tests (apt-get install caddy)")
+    pytest.skip("no caddy on PATH (apt-get install caddy; run_tests.py does so as root)")
+
+
+@contextmanager
+def caddy(tmp_path, site, upstreams):
+    """Caddy with the README's deploy/Caddyfile: HTTPS for ``site`` with a certificate
+    from its local authority, kept in tmp_path, in front of ``upstreams`` (host:port).
+    Yields (http port, https port, a TLS context that trusts only Caddy's root)."""
+    executable = caddy_or_skip()
+    http_port, https_port = free_port(), free_port()
+    home = tmp_path / "caddy"
+    home.mkdir()
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "KEFIR_CADDY_ADMIN": "off",
+        "KEFIR_HTTP_PORT": str(http_port),
+        "KEFIR_HTTPS_PORT": str(https_port),
+        "KEFIR_SITE": site,
+        "KEFIR_APP": " ".join(upstreams),
+    }
+    root = home / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+    log = tmp_path / "caddy.log"
+    command = [executable, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"]
+    with log.open("w") as output:
+        process = subprocess.Popen(command, env=environment, stdout=output, stderr=output)
+    try:
+        tls = wait_until_caddy_serves(https_port, root, process, log)
+        yield http_port, https_port, tls
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_until_caddy_serves(port, root, process, log, limit_s=30) -> ssl.SSLContext:
+    """Caddy makes its authority and the site's certificate as it starts: wait until a
+    client that trusts the root (and nothing else) completes a handshake."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"caddy stopped:\n{log.read_text()}"
+        if root.exists():
+            tls = ssl.create_default_context(cafile=str(root))
+            try:
+                address = ("127.0.0.1", port)
+                with (
+                    socket.create_connection(address, timeout=1) as raw,
+                    tls.wrap_socket(raw, server_hostname="127.0.0.1"),
+                ):
+                    return tls
+            except (OSError, ssl.SSLError):
+                pass
+        time.sleep(0.2)
+    pytest.fail(f"caddy did not serve HTTPS within {limit_s} s:\n{log.read_text()}")
+
+
+class Browser:
+    """A browser's requests, over HTTPS when given a TLS context: its own cookies (a
+    cookie the server deletes is dropped), and with a posted form the Origin and
+    Referer headers a browser sends from a page of the site."""
+
+    def __init__(self, port, tls=None):
+        self.port, self.tls = port, tls
+        self.origin = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method, path, fields=None, headers=None):
+        """Returns (status, headers, body); ``fields`` are posted with the CSRF token."""
+        if self.tls:
+            conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.tls, timeout=60)
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if fields is not None:
+            fields = {**fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+            body = urllib.parse.urlencode(fields)
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+            sent.update(Origin=self.origin, Referer=f"{self.origin}/")
+        sent.update(headers or {})
+        try:
+            conn.request(method, path, body=body, headers=sent)
+            response = conn.getresponse()
+            content = response.read()
+        finally:
+            conn.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return response.status, response.headers, content
+
+    def sign_in(self, username, password):
+        self.request("GET", "/account/sign-in/")
+        fields = {"username": username, "password": password}
+        status = self.request("POST", "/account/sign-in/", fields)[0]
         assert status == 302, f"sign-in of {username} answered {status}"
