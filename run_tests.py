@@ -8,7 +8,10 @@ script installs it with apt-get. Without it, and outside CI, browser tests are
 skipped with a warning; in CI (CI=true) a missing browser is an error. The
 HTML and accessibility checks need Java and the npm packages of tests/checkers
 (the Nu HTML checker, axe-core): as root the script installs Java and npm with
-apt-get, then runs `npm ci` there; the same rule applies to them.
+apt-get, then runs `npm ci` there; the same rule applies to them. The proxy
+test runs the app behind Debian's Caddy, installed the same way (where systemd runs,
+the package also starts its own caddy service on port 80); without it
+outside CI that test is skipped.
 
 Set DATABASE_URL=postgres://… to run the same suite on PostgreSQL.
 """
@@ -43,6 +46,16 @@ def ensure_chromium() -> bool:
         subprocess.run(["apt-get", "update", "-qq"], check=False, **quiet)
         subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, **quiet)
     return CHROMIUM.exists()
+
+
+def ensure_caddy() -> bool:
+    """Caddy, for the test that runs the app behind a real HTTPS proxy."""
+    if not shutil.which("caddy") and is_root_with_apt():
+        print("Installing Debian's Caddy for the proxy test …", flush=True)
+        quiet = {"stdout": subprocess.DEVNULL}
+        subprocess.run(["apt-get", "update", "-qq"], check=False, **quiet)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "caddy"], check=False, **quiet)
+    return bool(shutil.which("caddy"))
 
 
 def ensure_checkers() -> bool:
@@ -87,6 +100,11 @@ def main() -> int:
         if IN_CI:
             sys.exit("Java or tests/checkers/node_modules is missing; CI must run the HTML checks.")
         print("WARNING: no Java or no tests/checkers/node_modules: HTML checks are skipped.")
+
+    if not ensure_caddy():
+        if IN_CI:
+            sys.exit("Caddy is missing; CI must run the proxy test.")
+        print("WARNING: no caddy on PATH: the proxy test is skipped.", flush=True)
 
     step("ruff", PYTHON, "-m", "ruff", "check", ".")
     step("ruff format", PYTHON, "-m", "ruff", "format", "--check", ".")
