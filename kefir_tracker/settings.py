@@ -182,10 +182,13 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 90  # a kitchen phone stays signed in for a 
 # Sign-in throttling (django-axes, kept in the database so every worker sees
 # it): five failures for one username from one address lock that pair out for
 # 15 minutes; the rest of the household on the same address can still sign in.
+# Behind a proxy on this machine, the address is the one the proxy saw
+# (accounts/throttling.py).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "kefir_tracker.accounts.forms.username_any_case"
+AXES_CLIENT_IP_CALLABLE = "kefir_tracker.accounts.throttling.sign_in_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -214,17 +214,22 @@ class Browser:
     cookie the server deletes is dropped), and with a posted form the Origin and
     Referer headers a browser sends from a page of the site."""
 
-    def __init__(self, port, tls=None):
-        self.port, self.tls = port, tls
+    def __init__(self, port, tls=None, source="127.0.0.1"):
+        """``source``: the address it connects from (any of 127.0.0.0/8 is this machine)."""
+        self.port, self.tls, self.source = port, tls, (source, 0)
         self.origin = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
         self.cookies: dict[str, str] = {}
 
     def request(self, method, path, fields=None, headers=None):
         """Returns (status, headers, body); ``fields`` are posted with the CSRF token."""
         if self.tls:
-            conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.tls, timeout=60)
+            conn = http.client.HTTPSConnection(
+                "127.0.0.1", self.port, context=self.tls, timeout=60, source_address=self.source
+            )
         else:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            conn = http.client.HTTPConnection(
+                "127.0.0.1", self.port, timeout=60, source_address=self.source
+            )
         sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if fields is not None:

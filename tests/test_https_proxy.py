@@ -45,6 +45,7 @@ def proxied(tmp_path_factory):
         "from kefir_tracker.accounts.models import User;"
         "from kefir_tracker.grains.models import Culture;"
         f"user = User.objects.create_user({USERNAME!r}, password={PASSWORD!r});"
+        f"User.objects.create_user('piotr', password={PASSWORD!r});"
         "print(*(Culture.objects.create(owner=user, name=n).pk for n in ('Babushka', 'Spare')))"
     )
     result = manage(tmp_path, "shell", "--no-imports", "-c", code, **env)
@@ -142,3 +143,24 @@ def test_the_proxy_decides_the_scheme_not_the_client(proxied):
     headers = {"X-Forwarded-Proto": "http"}
     status, _, _ = browser.request("GET", "/account/sign-in/", headers=headers)
     assert status == 200
+
+
+def test_five_wrong_passwords_on_one_phone_pause_that_phone_only(proxied):
+    """Every request reaches the app from Caddy's 127.0.0.1; sign-in throttling counts
+    the address Caddy saw (here phones on 127.0.0.2 and 127.0.0.1), as it does without
+    a proxy, and a phone cannot name another address to get out of it."""
+    wrong = {"username": "piotr", "password": "wrong-password"}
+    typing = Browser(proxied.https_port, proxied.tls, source="127.0.0.2")
+    answers = []
+    for _ in range(5):
+        typing.request("GET", "/account/sign-in/")
+        status, _, page = typing.request("POST", "/account/sign-in/", wrong)
+        answers.append((status, b"Too many failed sign-ins" in page))
+    assert answers == [(200, False)] * 4 + [(429, True)]
+
+    right = {"username": "piotr", "password": PASSWORD}
+    elsewhere = {"X-Forwarded-For": "10.9.9.9"}
+    status = typing.request("POST", "/account/sign-in/", right, headers=elsewhere)[0]
+    assert status == 429
+
+    Browser(proxied.https_port, proxied.tls, source="127.0.0.1").sign_in("piotr", PASSWORD)

@@ -130,3 +130,23 @@ def test_the_lockout_ends_after_fifteen_minutes(client, owner):
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
 
     assert sign_in(client, owner.username, PASSWORD).status_code == 302
+
+
+def test_behind_a_proxy_a_client_that_reaches_the_app_directly_cannot_choose_its_address(
+    client, owner, settings
+):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    for n in range(5):
+        client.post(
+            reverse("accounts:login"),
+            {"username": owner.username, "password": "wrong"},
+            REMOTE_ADDR="192.168.1.66",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+        )
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": owner.username, "password": PASSWORD},
+        REMOTE_ADDR="192.168.1.66",
+        HTTP_X_FORWARDED_FOR="10.0.0.99",
+    )
+    assert response.status_code == 429
