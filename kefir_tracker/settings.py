@@ -115,12 +115,15 @@ def database_config(url: str) -> dict:
         # WAL lets readers go on while one writes, IMMEDIATE takes the write
         # lock at BEGIN (no deadlocked upgrades), and a writer waits up to
         # 20 s for the lock instead of failing with "database is locked".
+        # synchronous=FULL syncs the WAL at every commit, so a write the person
+        # was told is saved survives a power cut (NORMAL may lose the last
+        # ones); it cost under a millisecond per post when measured.
         config["CONN_MAX_AGE"] = 0 if DEBUG else 600
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
-                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON;"
             ),
         }
     return config
