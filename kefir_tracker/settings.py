@@ -59,7 +59,9 @@ MIDDLEWARE = [
     # the session cookie is SameSite=Lax, so another site cannot make the
     # thousands of signed-in background requests such guessing needs.
     "django.middleware.gzip.GZipMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except that a session save failing after the view (a full disk)
+    # does not turn a committed write's answer into a 400 (see durability.py).
+    "kefir_tracker.durability.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it is the first to see a view's error: "the disk is full".
+    "kefir_tracker.durability.DiskFullMiddleware",
 ]
 
 ROOT_URLCONF = "kefir_tracker.urls"
