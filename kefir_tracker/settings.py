@@ -4,6 +4,7 @@ Defaults are safe for development on one machine; production needs DEBUG=false,
 SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +12,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from kefir_tracker.env import env_bool, env_int, env_list, env_str, env_time_zone, secret_key
+
+# What the app writes (the database and its WAL, backups, the secret key) holds
+# password hashes and session keys: every file it makes is its owner's only
+# (0600, folders 0700), whatever umask the shell or service manager gave it.
+os.umask(0o077)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data")))
@@ -133,9 +139,22 @@ def database_config(url: str) -> dict:
     return config
 
 
+def owner_only(path: Path) -> None:
+    """A file of ours made before the umask above (readable by everyone): now only ours."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return
+    if stat.st_mode & 0o077 and stat.st_uid == os.geteuid():
+        path.chmod(0o600)
+
+
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'kefir.sqlite3'}")
 if DATABASE_URL.startswith("sqlite:///"):
-    Path(DATABASE_URL.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    database_file = Path(DATABASE_URL.removeprefix("sqlite:///"))
+    database_file.parent.mkdir(parents=True, exist_ok=True)
+    for end in ("", "-wal", "-shm"):
+        owner_only(Path(f"{database_file}{end}"))
 try:
     DATABASES = {"default": database_config(DATABASE_URL)}
 except ValueError as error:
