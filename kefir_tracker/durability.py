@@ -14,6 +14,13 @@ would report a stored strain as failed, and on a full disk makes every page
 answer 400 while a flash message waits to be shown (reading it changes the
 session). Here the answer stands and the failure is logged; only the session's
 change is lost (the message is shown again on a later page).
+
+Reading needs SQLite's WAL and its index (the -shm file) to exist: SQLite deletes
+both when the last connection to the file closes, and must make them again to
+open the next one, which a full disk refuses ("disk I/O error", every page a
+500). The development server closes its connection after each request, and
+gunicorn's workers after CONN_MAX_AGE; so each serving process keeps one idle
+connection of its own open for as long as it lives, and the files stay.
 """
 
 import errno
@@ -23,6 +30,7 @@ import sqlite3
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import DatabaseError
+from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 
 from kefir_tracker.templating import render, wants_fragment
@@ -53,11 +61,27 @@ def is_disk_full(error: BaseException) -> bool:
     return False
 
 
+_wal_keepers: dict[str, sqlite3.Connection] = {}
+
+
+def keep_wal_files(sender, connection, **kwargs):
+    """On the process's first connection to a SQLite file, one more that stays open."""
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return
+    path = str(connection.settings_dict["NAME"])
+    if path not in _wal_keepers:
+        keeper = sqlite3.connect(path, check_same_thread=False)
+        keeper.execute("SELECT count(*) FROM sqlite_master").fetchall()  # opens the WAL
+        _wal_keepers[path] = keeper
+
+
 class DiskFullMiddleware:
-    """A view whose write the disk refused answers 507 with DISK_FULL, not a bare 500."""
+    """A view whose write the disk refused answers 507 with DISK_FULL, not a bare 500;
+    the process keeps the WAL files (keep_wal_files) so that reading goes on."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        connection_created.connect(keep_wal_files, dispatch_uid="keep_wal_files")
 
     def __call__(self, request):
         return self.get_response(request)

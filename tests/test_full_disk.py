@@ -4,7 +4,9 @@ DATA_DIR, with the SQLite database, is a tmpfs of a few MiB; a file then takes
 its last byte. A write is answered "the disk is full" (a page for a plain post,
 the sentence alone for htmx, status 507) and nothing of it is stored; every page
 can still be read, also while a flash message waits in the session (reading it
-changes the session, which cannot be saved); once space is freed the app goes
+changes the session, which cannot be saved), and also in development, where each
+request closes its database connection (SQLite would delete the WAL files that
+reading needs, and could not make them again); once space is freed the app goes
 on. A write that was committed just before the disk filled is answered as saved
 even though the session (its flash message) could not be saved after it.
 """
@@ -28,12 +30,15 @@ WAL_HEADER, WAL_FRAME = 32, 4096 + 24  # bytes: SQLite's default page size and f
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(request, tmp_path):
     """gunicorn on a SQLite file in a 6 MiB DATA_DIR, with one user and two jars;
-    yields the phone signed in, the jars' ids, the server's log, the disk and the file."""
+    yields the phone signed in, the jars' ids, the server's log, the disk and the file.
+    In development (DEBUG on) each request closes its database connection."""
     with small_disk(tmp_path / "data", 6 * 1024) as disk:
         database = disk / "kefir.sqlite3"
         env = {**settings_for(database, "full-disk"), "DATA_DIR": str(disk)}
+        if getattr(request, "param", "production") == "development":
+            env["DEBUG"] = "true"
         prepare(tmp_path, env)
         code = (
             "from kefir_tracker.accounts.models import User;"
@@ -61,6 +66,7 @@ def integrity(database):
         return connection.execute("PRAGMA integrity_check").fetchone()[0]
 
 
+@pytest.mark.parametrize("server", ["production", "development"], indirect=True)
 def test_a_full_disk_refuses_writes_plainly_keeps_reads_working_and_recovers(server):
     phone, (jar_a, jar_b), log, disk, database = server
     # Started; the flash message "Started batch 1 of Jar A" waits in the session.
