@@ -13,7 +13,7 @@ committed. Django answers 400 when that save fails (SessionInterrupted), which
 would report a stored strain as failed, and on a full disk makes every page
 answer 400 while a flash message waits to be shown (reading it changes the
 session). Here the answer stands and the failure is logged; only the session's
-change is lost (the message is shown again on a later page).
+change is lost (a new flash message; one that was being read shows again later).
 
 Reading needs SQLite's WAL and its index (the -shm file) to exist: SQLite deletes
 both when the last connection to the file closes, and must make them again to
@@ -92,11 +92,15 @@ class DiskFullMiddleware:
         logger.error(
             "The disk is full: %s %s refused (%s)", request.method, request.path, exception
         )
+        sentence = HttpResponse(
+            DISK_FULL, status=INSUFFICIENT_STORAGE, content_type="text/plain; charset=utf-8"
+        )
         if wants_fragment(request):
-            return HttpResponse(
-                DISK_FULL, status=INSUFFICIENT_STORAGE, content_type="text/plain; charset=utf-8"
-            )
-        return render(request, "disk_full.html", {"sentence": DISK_FULL}, INSUFFICIENT_STORAGE)
+            return sentence
+        try:
+            return render(request, "disk_full.html", {"sentence": DISK_FULL}, sentence.status_code)
+        except DatabaseError:  # the page needs the person's name, which could not be read
+            return sentence
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
