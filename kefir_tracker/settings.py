@@ -4,6 +4,7 @@ Defaults are safe for development on one machine; production needs DEBUG=false,
 SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +12,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from kefir_tracker.env import env_bool, env_int, env_list, env_str, env_time_zone, secret_key
+
+# What the app writes (the database and its WAL, backups, the secret key) holds
+# password hashes and session keys: every file it makes is its owner's only
+# (0600, folders 0700), whatever umask the shell or service manager gave it.
+os.umask(0o077)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data")))
@@ -59,7 +65,9 @@ MIDDLEWARE = [
     # the session cookie is SameSite=Lax, so another site cannot make the
     # thousands of signed-in background requests such guessing needs.
     "django.middleware.gzip.GZipMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except that a session save failing after the view (a full disk)
+    # does not turn a committed write's answer into a 400 (see durability.py).
+    "kefir_tracker.durability.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -69,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it is the first to see a view's error: "the disk is full".
+    "kefir_tracker.durability.DiskFullMiddleware",
 ]
 
 ROOT_URLCONF = "kefir_tracker.urls"
@@ -115,20 +125,36 @@ def database_config(url: str) -> dict:
         # WAL lets readers go on while one writes, IMMEDIATE takes the write
         # lock at BEGIN (no deadlocked upgrades), and a writer waits up to
         # 20 s for the lock instead of failing with "database is locked".
+        # synchronous=FULL syncs the WAL at every commit, so a write the person
+        # was told is saved survives a power cut (NORMAL may lose the last
+        # ones); it cost under a millisecond per post when measured.
         config["CONN_MAX_AGE"] = 0 if DEBUG else 600
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
-                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON;"
             ),
         }
     return config
 
 
+def owner_only(path: Path) -> None:
+    """A file of ours made before the umask above (readable by everyone): now only ours."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return
+    if stat.st_mode & 0o077 and stat.st_uid == os.geteuid():
+        path.chmod(0o600)
+
+
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'kefir.sqlite3'}")
 if DATABASE_URL.startswith("sqlite:///"):
-    Path(DATABASE_URL.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    database_file = Path(DATABASE_URL.removeprefix("sqlite:///"))
+    database_file.parent.mkdir(parents=True, exist_ok=True)
+    for end in ("", "-wal", "-shm"):
+        owner_only(Path(f"{database_file}{end}"))
 try:
     DATABASES = {"default": database_config(DATABASE_URL)}
 except ValueError as error:

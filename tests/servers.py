@@ -100,13 +100,18 @@ class Phone:
         self.cookies: dict[str, str] = {}
         self.answers: list[tuple[str, str, int]] = []
         self.locked: list[str] = []
+        self.last_headers = None
 
-    def request(self, method, path, fields=None, *, body=None, content_type=None):
-        """``fields`` are posted as a form with the CSRF token; or ``body`` as it is."""
+    def request(self, method, path, fields=None, *, body=None, content_type=None, headers=None):
+        """``fields`` are posted as a form with the CSRF token; or ``body`` as it is.
+        The answer's headers are kept in ``last_headers``."""
         if time.monotonic() > self.deadline:
             raise TimeoutError("the load test ran out of time")
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {
+            **(headers or {}),
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
         if fields is not None:
             fields = {**fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
             body = urllib.parse.urlencode(fields)
@@ -122,6 +127,7 @@ class Phone:
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
+        self.last_headers = response.headers
         self.answers.append((method, path, response.status))
         if b"database is locked" in content:
             self.locked.append(f"{method} {path}")

@@ -90,12 +90,15 @@ def test_database_url_can_name_postgresql(tmp_path):
     assert "django.db.backends.postgresql kefir db.lan 5433" in result.stdout
 
 
-def test_a_real_sqlite_connection_uses_wal_immediate_transactions_and_a_busy_timeout(tmp_path):
+def test_a_real_sqlite_connection_uses_wal_full_sync_immediate_transactions_and_a_busy_timeout(
+    tmp_path,
+):
     database = tmp_path / "real.sqlite3"
     code = (
         "from django.db import connection, transaction\n"
         "cursor = connection.cursor()\n"
         "print(cursor.execute('PRAGMA journal_mode').fetchone()[0])\n"
+        "print(cursor.execute('PRAGMA synchronous').fetchone()[0])\n"
         "print(cursor.execute('PRAGMA busy_timeout').fetchone()[0])\n"
         "print(cursor.execute('PRAGMA foreign_keys').fetchone()[0])\n"
         "cursor.execute('CREATE TABLE jar (id integer)')\n"
@@ -112,4 +115,5 @@ def test_a_real_sqlite_connection_uses_wal_immediate_transactions_and_a_busy_tim
     assert result.returncode == 0, result.stderr
     # An atomic block that has only read already holds the write lock (BEGIN
     # IMMEDIATE), so a second writer waits instead of deadlocking later.
-    assert result.stdout.split() == ["wal", "20000", "1", "database-is-locked"]
+    # synchronous 2 is FULL: the WAL is synced at every commit (survives a power cut).
+    assert result.stdout.split() == ["wal", "2", "20000", "1", "database-is-locked"]
