@@ -13,8 +13,9 @@ from django.views.decorators.csrf import requires_csrf_token
 PAGES = {
     400: (
         "This address did not work",
-        "The request did not make sense to Kefir Tracker. If you typed the address, check "
-        "it; if you followed a link, open the app from its start page instead.",
+        "Kefir Tracker could not use this request. If you typed the address, use the one "
+        "Kefir Tracker printed when it started; if you followed a link, start again from "
+        "Today.",
     ),
     403: (
         "Not allowed",
@@ -22,7 +23,7 @@ PAGES = {
     ),
     404: (
         "Nothing here",
-        "There is no page at this address, or it belongs to someone else's account.",
+        "There is no page at this address, or it belongs to someone else’s account.",
     ),
 }
 CSRF_FAILED = (
