@@ -80,11 +80,14 @@ def test_the_secret_key_is_kept_so_a_restart_keeps_everyone_signed_in(tmp_path):
 
 
 def test_run_py_dev_is_the_development_server_with_debug(tmp_path):
-    with run_py(tmp_path, "--dev") as server:
+    with run_py(tmp_path, "--dev", "--no-demo") as server:
         response, body = server.get("/no-such-page/")
+        _, welcome = server.get("/account/welcome/")
     assert response.status == 404
     assert b"URLconf" in body  # Django's technical 404: DEBUG is on
     assert "development mode" in server.output()
+    assert b"Create my account" in welcome
+    assert b"demo year" not in welcome  # --no-demo
 
 
 def children(pid) -> list[int]:
