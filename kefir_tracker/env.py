@@ -84,7 +84,7 @@ def secret_key(data_dir: Path) -> str:
         return key
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        with _locked(data_dir / "secret_key.lock"):
+        with _locked(data_dir):
             key = _read_key(key_file)  # another process may have made it meanwhile
             if not key:
                 key = secrets.token_urlsafe(MIN_SECRET_KEY_LENGTH)
@@ -106,14 +106,15 @@ def _read_key(key_file: Path) -> str:
 
 
 @contextmanager
-def _locked(lock_file: Path):
-    """An exclusive lock between processes (two gunicorn workers starting at once)."""
+def _locked(folder: Path):
+    """An exclusive lock on ``folder`` between processes (two gunicorn workers starting
+    at once must not each make a key of their own)."""
     try:
         import fcntl
     except ImportError:  # Windows: no gunicorn there, so no workers starting together
         yield
         return
-    descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    descriptor = os.open(folder, os.O_RDONLY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.commands import manage
 from tests.servers import Phone, RunPy, free_port, run_py
 
 OWNER = {
@@ -210,3 +211,12 @@ def test_run_py_on_a_full_disk_says_the_disk_is_full(tmp_path, full_disk):
     assert status == 1
     assert f"The disk holding {full_disk / 'data'} is full" in server.output()
     assert "Traceback" not in server.output()
+
+
+def test_a_full_disk_leaves_no_empty_secret_key_behind(tmp_path, full_disk):
+    result = manage(tmp_path, "check", DATA_DIR=str(full_disk))
+    assert result.returncode != 0
+    assert "Could not keep a secret key" in result.stderr
+    assert "No space left on device" in result.stderr
+    assert not (full_disk / "secret_key").exists()
+    assert [p.name for p in full_disk.iterdir()] == ["filler"]
