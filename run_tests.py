@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 from bootstrap import PYTHON, ROOT, ensure_venv, manage
@@ -78,6 +79,14 @@ def ensure_checkers() -> bool:
     return bool(shutil.which("java")) and all(p.exists() for p in CHECKER_FILES)
 
 
+def without_password(url: str) -> str:
+    """DATABASE_URL as the log may show it: CI logs are read by more people than the database."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.password:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
+
+
 def step(title: str, *command) -> None:
     print(f"== {title}", flush=True)
     if subprocess.run(command, cwd=ROOT).returncode != 0:
@@ -116,7 +125,7 @@ def main() -> int:
         sys.exit("FAILED: models changed without a migration (run manage.py makemigrations)")
 
     workers = ["-n", str(min(os.cpu_count() or 1, 4))] if (os.cpu_count() or 1) > 1 else []
-    print(f"== pytest on {env.get('DATABASE_URL', 'SQLite')}", flush=True)
+    print(f"== pytest on {without_password(env.get('DATABASE_URL', 'SQLite'))}", flush=True)
     return subprocess.run([PYTHON, "-m", "pytest", *workers, *pytest_args], cwd=ROOT).returncode
 
 

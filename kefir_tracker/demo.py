@@ -375,5 +375,11 @@ def load_demo_data(seed: int = 7) -> User:
         user = User(username=DEMO_USERNAME, first_name="Demo")
         user.set_password(DEMO_PASSWORD)
         user.save()
-        DemoYear(user, seed).run()
+        fill_with_demo_year(user, seed)
     return user
+
+
+def fill_with_demo_year(user: User, seed: int = 7) -> None:
+    """Give ``user`` (an account with nothing logged yet) the demo year."""
+    with transaction.atomic():
+        DemoYear(user, seed).run()

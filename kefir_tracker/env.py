@@ -5,8 +5,10 @@ ends up with DEBUG on, so every reader here fails loudly and names the
 variable instead.
 """
 
+import contextlib
 import os
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -63,19 +65,77 @@ def env_time_zone(name: str, default: str) -> str:
     return value
 
 
-def secret_key(debug: bool, data_dir: Path) -> str:
-    """SECRET_KEY from the environment; in development, one generated and kept on disk."""
+MIN_SECRET_KEY_LENGTH = 50
+
+
+def secret_key(data_dir: Path) -> str:
+    """SECRET_KEY from the environment, or one generated once and kept in ``data_dir``.
+
+    The file is written whole or not at all (a temporary file renamed over it), readable
+    by its owner only; one that is empty or too short (a disk that filled up while an
+    older version wrote it) is made again.
+    """
     key = os.environ.get("SECRET_KEY", "").strip()
     if key:
         return key
-    if not debug:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off. Generate one with: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
-        )
     key_file = data_dir / "secret_key"
-    if not key_file.exists():
+    key = _read_key(key_file)
+    if key:
+        return key
+    try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+        with _locked(data_dir):
+            key = _read_key(key_file)  # another process may have made it meanwhile
+            if not key:
+                key = secrets.token_urlsafe(MIN_SECRET_KEY_LENGTH)
+                _write_atomically(key_file, key)
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"Could not keep a secret key in {key_file}: {error.strerror or error}. "
+            "Free some space or fix the folder's permissions, or set SECRET_KEY."
+        ) from None
+    return key
+
+
+def _read_key(key_file: Path) -> str:
+    try:
+        key = key_file.read_text().strip()
+    except FileNotFoundError:
+        return ""
+    return key if len(key) >= MIN_SECRET_KEY_LENGTH else ""
+
+
+@contextmanager
+def _locked(folder: Path):
+    """An exclusive lock on ``folder`` between processes (two gunicorn workers starting
+    at once must not each make a key of their own)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no gunicorn there, so no workers starting together
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # the rename itself survives a power cut
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)

@@ -1,7 +1,12 @@
-"""Response headers that a strict browser security policy needs on every page."""
+"""Response headers that a strict browser security policy needs on every page, and
+what error reports hide."""
+
+import re
 
 from django.conf import settings
 from django.utils.cache import patch_cache_control
+from django.utils.regex_helper import _lazy_re_compile
+from django.views.debug import SafeExceptionReporterFilter
 
 # No 'unsafe-inline' or 'unsafe-eval' for scripts: htmx is loaded from our own
 # origin and the templates carry no inline scripts, styles or hx-on handlers.
@@ -35,6 +40,8 @@ class ContentSecurityPolicyMiddleware:
         admin = request.path.startswith("/admin/")
         response.setdefault("Content-Security-Policy", ADMIN_POLICY if admin else APP_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        # No other site may embed our pages, images or exports as its own resources.
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
 
 
@@ -53,3 +60,13 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+class SecretsHiddenReporterFilter(SafeExceptionReporterFilter):
+    """Django's filter of error reports (the DEBUG page, logged and mailed reports),
+    also hiding what is named like DATABASE_URL: the setting, and the environment
+    variable that the development server puts in every request's META."""
+
+    hidden_settings = _lazy_re_compile(
+        "API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|DATABASE_URL", flags=re.I
+    )

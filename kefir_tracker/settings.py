@@ -1,7 +1,8 @@
 """Kefir Tracker settings: every knob is an environment variable (see README).
 
-Defaults are safe for development on one machine; production needs DEBUG=false,
-SECRET_KEY and ALLOWED_HOSTS.
+The defaults are production's: DEBUG off, a secret key made once in DATA_DIR.
+run.py names the addresses it prints in ALLOWED_HOSTS; `run.py --dev` (or
+DEBUG=true) is the development mode.
 """
 
 import os
@@ -21,13 +22,16 @@ os.umask(0o077)
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data")))
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = secret_key(DEBUG, DATA_DIR)
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = secret_key(DATA_DIR)
 # In development the app is opened from a phone by the computer's LAN address,
-# which we cannot know in advance; in production the hosts must be named.
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"] if DEBUG else ["localhost", "127.0.0.1"])
+# which we cannot know in advance; in production the hosts must be named (run.py
+# names every address it prints).
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"] if DEBUG else ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
+# Whether the first-run page offers to fill the owner's account with a demo year.
+OFFER_DEMO = env_bool("OFFER_DEMO", True)
 
 INSTALLED_APPS = [
     "kefir_tracker.accounts",
@@ -82,6 +86,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kefir_tracker.urls"
+CSRF_FAILURE_VIEW = "kefir_tracker.errors.csrf_failure"
+# DATABASE_URL holds the database's password: hidden in every error report, as
+# Django already hides settings named like KEY, SECRET or PASSWORD.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "kefir_tracker.security.SecretsHiddenReporterFilter"
 FORM_RENDERER = "kefir_tracker.forms.FormRenderer"
 WSGI_APPLICATION = "kefir_tracker.wsgi.application"
 
@@ -190,6 +198,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -8,3 +8,8 @@ urlpatterns = [
     path("account/data/", include("kefir_tracker.archive.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "kefir_tracker.errors.bad_request"
+handler403 = "kefir_tracker.errors.permission_denied"
+handler404 = "kefir_tracker.errors.page_not_found"
+handler500 = "kefir_tracker.errors.server_error"

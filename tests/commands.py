@@ -17,6 +17,7 @@ NOT_INHERITED = {
     "TIME_ZONE",
     "HTTPS",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DJANGO_SETTINGS_MODULE",  # tests.settings, the test run's own (DEBUG on at import)
 }
 
 

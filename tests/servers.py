@@ -1,9 +1,11 @@
 """The real server for tests that need one: gunicorn (DEBUG off) on a SQLite file of
 its own, and clients that talk to it as phones do, each with its own cookies."""
 
+import contextlib
 import http.client
 import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -17,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.commands import NOT_INHERITED, ROOT, manage
+
+GUNICORN_CONFIG = ROOT / "kefir_tracker" / "gunicorn_conf.py"  # workers die with the master
 
 
 def free_port() -> int:
@@ -66,7 +70,16 @@ def gunicorn(tmp_path, env, workers):
     executable = Path(sys.executable).parent / "gunicorn"
     with log.open("w") as stderr:
         process = subprocess.Popen(
-            [executable, "kefir_tracker.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"],
+            [
+                executable,
+                "kefir_tracker.wsgi",
+                "-c",
+                str(GUNICORN_CONFIG),
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{port}",
+            ],
             cwd=ROOT,
             env=environment,
             stdout=stderr,
@@ -263,3 +276,78 @@ class Browser:
         fields = {"username": username, "password": password}
         status = self.request("POST", "/account/sign-in/", fields)[0]
         assert status == 302, f"sign-in of {username} answered {status}"
+
+
+class RunPy:
+    """``python3 run.py`` as a person starts it, in a process of its own."""
+
+    def __init__(self, tmp_path, args, env, port=None):
+        self.port = port or free_port()
+        self.log = tmp_path / f"run-py-{self.port}.log"
+        environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+        home = tmp_path / "home"  # where gunicorn's default control socket would go
+        home.mkdir(exist_ok=True)
+        environment.update({"DATA_DIR": str(tmp_path / "data"), "HOME": str(home), **env})
+        with self.log.open("w") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, str(ROOT / "run.py"), "--port", str(self.port), *args],
+                cwd=ROOT,
+                env=environment,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, stopped as one
+            )
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+    def wait_until_serving(self, limit_s=90):
+        deadline = time.monotonic() + limit_s
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"run.py stopped:\n{self.output()}"
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        pytest.fail(f"run.py did not serve within {limit_s} s:\n{self.output()}")
+
+    def printed_addresses(self) -> list[str]:
+        """Every http://… address run.py printed for people to open."""
+        return [
+            word
+            for line in self.output().splitlines()
+            if line.startswith("  ")
+            for word in line.split()
+            if word.startswith("http://")
+        ]
+
+    def get(self, path, host=None, cookies=""):
+        """GET from the server as a browser that opened ``host`` (an address it printed)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Host": host or f"127.0.0.1:{self.port}", "Cookie": cookies}
+        try:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            return response, response.read()
+        finally:
+            conn.close()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=60)
+        # What it started, such as the development server's reloading child.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+
+
+@contextmanager
+def run_py(tmp_path, *args, serving=True, port=None, **env):
+    """run.py on a free port (or ``port``) with DATA_DIR in ``tmp_path`` and only ``env``
+    set; waits until it serves (unless ``serving`` is false) and stops it afterwards."""
+    server = RunPy(tmp_path, args, env, port)
+    try:
+        yield server.wait_until_serving() if serving else server
+    finally:
+        server.stop()

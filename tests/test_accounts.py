@@ -86,7 +86,7 @@ def test_sign_up_can_be_turned_off(client, db, settings):
     assert "Create an account" not in client.get(reverse("accounts:login")).text
 
 
-def test_the_sign_in_page_offers_sign_up_while_it_is_on(client, db):
+def test_the_sign_in_page_offers_sign_up_while_it_is_on(client, owner):
     assert "Create an account" in client.get(reverse("accounts:login")).text
 
 
@@ -208,7 +208,7 @@ def test_the_database_refuses_two_usernames_that_differ_only_in_case(owner):
 
 
 @pytest.mark.parametrize("name", ["accounts:login", "accounts:sign_up"])
-def test_the_phone_is_told_not_to_capitalise_the_username(client, db, name):
+def test_the_phone_is_told_not_to_capitalise_the_username(client, owner, name):
     page = client.get(reverse(name)).text
     field = re.search(r'<input[^>]*name="username"[^>]*>', page).group(0)
     assert 'autocapitalize="none"' in field
@@ -221,7 +221,7 @@ def test_failed_sign_ins_count_together_whatever_the_case(client, owner):
     assert locked.status_code == 429
 
 
-def test_the_sign_in_page_says_what_to_do_about_a_forgotten_password(client, db):
+def test_the_sign_in_page_says_what_to_do_about_a_forgotten_password(client, owner):
     assert "Forgot your password?" in client.get(reverse("accounts:login")).text
 
 

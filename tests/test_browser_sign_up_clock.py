@@ -11,6 +11,11 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def the_owner_set_the_installation_up(owner):
+    """Sign-up is for the rest of the household: a new installation opens on first-run."""
+
+
 def sign_up_on(page, live_server, username):
     page.goto(f"{live_server.url}/account/sign-up/")
     page.get_by_label("Username").fill(username)

@@ -1,5 +1,7 @@
 """Settings come from environment variables; nonsense stops start-up with a named message."""
 
+import stat
+
 import pytest
 
 from tests.commands import manage
@@ -49,21 +51,46 @@ def test_a_nonsense_value_stops_start_up_naming_the_variable(tmp_path, variable,
     assert "Traceback" not in result.stderr.splitlines()[-1]
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    result = manage(tmp_path, "check", DEBUG="false")
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+def test_debug_is_off_unless_asked_for(tmp_path):
+    result = shell(tmp_path, "from django.conf import settings; print(settings.DEBUG)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "False"
 
 
-def test_development_keeps_a_generated_secret_key_in_the_data_folder(tmp_path):
+@pytest.mark.parametrize("debug", ["false", "true"])
+def test_a_secret_key_is_made_once_in_the_data_folder_readable_by_its_owner_only(tmp_path, debug):
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
-    first = shell(tmp_path, code)
-    second = shell(tmp_path, code)
+    first = shell(tmp_path, code, DEBUG=debug)
+    second = shell(tmp_path, code, DEBUG=debug)
     key_file = tmp_path / "data" / "secret_key"
     assert first.returncode == 0, first.stderr
     assert key_file.read_text().strip() == first.stdout.strip().splitlines()[-1]
     assert second.stdout == first.stdout
     assert len(key_file.read_text().strip()) >= 50
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert [p.name for p in key_file.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("left_behind", ["", "\n", "short"])
+def test_an_empty_or_cut_short_secret_key_file_is_made_again(tmp_path, left_behind):
+    key_file = tmp_path / "data" / "secret_key"
+    key_file.parent.mkdir()
+    key_file.write_text(left_behind)
+    result = shell(tmp_path, "from django.conf import settings; print(settings.SECRET_KEY)")
+    assert result.returncode == 0, result.stderr
+    key = result.stdout.split()[-1]
+    assert len(key) >= 50
+    assert key_file.read_text().strip() == key
+
+
+def test_a_secret_key_from_the_environment_writes_no_file(tmp_path):
+    result = shell(
+        tmp_path,
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        SECRET_KEY="s" * 50,
+    )
+    assert result.stdout.split()[-1] == "s" * 50
+    assert not (tmp_path / "data" / "secret_key").exists()
 
 
 def test_allowed_hosts_and_csrf_origins_are_comma_separated_lists(tmp_path):

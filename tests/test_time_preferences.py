@@ -60,7 +60,7 @@ def test_the_welcome_says_which_zone_and_clock_the_times_use(client, db):
     assert "Times are shown in Europe/Berlin on a 24-hour clock" in page
 
 
-def test_only_the_sign_up_page_loads_the_sign_up_script_deferred(client, db):
+def test_only_the_sign_up_page_loads_the_sign_up_script_deferred(client, owner):
     page = client.get(reverse("accounts:sign_up")).content.decode()
     assert re.search(r'<script src="/static/js/sign-up\.js" defer></script>', page)
     for name in ("time_zone", "clock_hours", "date_order"):

@@ -69,6 +69,32 @@ class SignUpForm(UserCreationForm):
         return self._or_default("date_order", value if value in DateOrder.values else None)
 
 
+class FirstRunForm(SignUpForm):
+    """The owner's account, made on the first-run page of a brand-new installation."""
+
+    demo = forms.BooleanField(
+        required=False,
+        label="Fill my account with a demo year to look around",
+        help_text=(
+            "Three lineages of grains and about 300 batches, tastings and weighings. "
+            "Leave it off to start with your own grains."
+        ),
+    )
+
+    def __init__(self, *args, offer_demo=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not offer_demo:
+            del self.fields["demo"]
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        # The owner looks after the installation: the admin, other people's passwords.
+        user.is_staff = user.is_superuser = True
+        if commit:
+            user.save()
+        return user
+
+
 class NewPasswordForm(PasswordChangeForm):
     def validate_password_for_user(self, user, password_field_name="new_password1"):
         """As in SignUpForm: the password's faults under the new password."""

@@ -9,13 +9,16 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/sign_in.html",
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
+        views.first_run_first(
+            auth_views.LoginView.as_view(
+                template_name="accounts/sign_in.html",
+                authentication_form=SignInForm,
+                redirect_authenticated_user=True,
+            )
         ),
         name="login",
     ),
+    path("welcome/", views.first_run, name="first_run"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("sign-up/", views.sign_up, name="sign_up"),
     path("", views.account, name="account"),

@@ -1,14 +1,70 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LogoutView
+from django.db import connection, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from kefir_tracker.accounts.forms import PreferencesForm, SignUpForm
-from kefir_tracker.accounts.models import zone_label
+from kefir_tracker.accounts.forms import FirstRunForm, PreferencesForm, SignUpForm
+from kefir_tracker.accounts.models import User, zone_label
+from kefir_tracker.demo import fill_with_demo_year
+
+
+def installation_is_new() -> bool:
+    return not User.objects.exists()
+
+
+def opens_on_first_run(request) -> bool:
+    """Whether this page is to open on the first-run page instead: on a brand-new
+    installation (nobody has an account yet), where the owner makes theirs."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and installation_is_new()
+    )
+
+
+def first_run_first(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if opens_on_first_run(request):
+            return redirect("accounts:first_run")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def first_run(request):
+    if not installation_is_new():
+        return redirect(settings.LOGIN_URL)
+    form = FirstRunForm(request.POST or None, offer_demo=settings.OFFER_DEMO)
+    if form.is_valid():
+        with transaction.atomic():
+            if connection.vendor == "postgresql":  # SQLite's BEGIN IMMEDIATE already does
+                with connection.cursor() as cursor:
+                    cursor.execute(f"LOCK TABLE {User._meta.db_table} IN EXCLUSIVE MODE")
+            if not installation_is_new():  # someone else was quicker
+                return redirect(settings.LOGIN_URL)
+            user = form.save()
+            demo = form.cleaned_data.get("demo", False)
+            if demo:
+                fill_with_demo_year(user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        welcome = f"Welcome, {user.username}! " + (
+            "Here is a year of kefir to look around." if demo else "Add your grains to begin."
+        )
+        if settings.SIGNUP_ENABLED:
+            welcome += " Others in your household create their accounts from the sign-in page."
+        messages.success(request, welcome)
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/first_run.html", {"form": form})
 
 
 @login_not_required
@@ -16,6 +72,8 @@ from kefir_tracker.accounts.models import zone_label
 def sign_up(request):
     if not settings.SIGNUP_ENABLED:
         raise Http404("Sign-up is turned off on this installation.")
+    if opens_on_first_run(request):
+        return redirect("accounts:first_run")
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignUpForm(request.POST or None)

@@ -13,6 +13,8 @@ def attachment(response, request, extension):
     day = timezone.localdate().isoformat()
     name = f"kefir-{request.user.username}-{day}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # A whole account's data: kept by no cache, not even the browser's own.
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -30,7 +30,7 @@ def add_older_batches(user, culture, count):
         )
 
 
-def test_a_new_user_logs_strains_tastes_and_finds_a_batch(page, live_server):
+def test_a_new_user_logs_strains_tastes_and_finds_a_batch(page, live_server, owner):
     url = live_server.url
 
     # Sign up and add grains.

@@ -169,7 +169,7 @@ def test_a_batch_page_and_an_htmx_fragment_are_private_too(owner_client, ten_bat
         assert response["Cache-Control"] == "private, no-cache"
 
 
-def test_sign_in_keeps_its_own_never_cache(client, db):
+def test_sign_in_keeps_its_own_never_cache(client, owner):
     response = client.get(reverse("accounts:login"))
     assert "no-store" in response["Cache-Control"]
 
