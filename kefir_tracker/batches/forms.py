@@ -325,6 +325,7 @@ class StrainForm(PressedAtForm, BatchActionForm):
     grains_out_g = grams_field(
         "Grains out", MAX_GRAINS_G, required=False, help_text="If you weighed them: shows growth."
     )
+    once = OneTimeKeyField()
 
 
 class BottleForm(PressedAtForm, BatchActionForm):
