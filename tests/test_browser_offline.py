@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kefir_tracker.batches.models import Batch
-from tests.browser import sign_in_through_the_form
+from tests.browser import sign_in_through_the_form, wait_for_worker
 from tests.factories import make_batch, make_culture
 
 pytestmark = pytest.mark.browser
@@ -24,14 +24,6 @@ pytestmark = pytest.mark.browser
 # enough that a batch stored at its arrival would be told apart from one stored at
 # the press.
 GAP_SECONDS = 3
-
-
-def wait_for_worker(page):
-    """Until the service worker is active and controls the page (it claims it)."""
-    page.wait_for_function(
-        "navigator.serviceWorker.controller && navigator.serviceWorker.controller.state === 'activated'",
-        timeout=15000,
-    )
 
 
 @pytest.fixture
@@ -232,3 +224,38 @@ def test_signing_out_forgets_the_pages_kept_for_offline(kitchen, signed_in_page,
     expect(page.get_by_role("heading", level=1)).to_have_text("Offline")
     expect(page.locator("body")).not_to_contain_text("Little B")
     page.context.set_offline(False)
+
+
+def test_a_server_error_is_told_next_to_the_button_with_the_servers_message(
+    kitchen, signed_in_page
+):
+    page = signed_in_page
+    card = page.locator(f"#batch-{kitchen['fermenting'].pk}")
+    page.route(
+        "**/strain/",
+        lambda route: route.fulfill(
+            status=507, content_type="text/plain; charset=utf-8", body="The disk is full."
+        ),
+    )
+    card.get_by_role("button", name="Strain Little B").click()
+    expect(card).to_contain_text("Not saved — The disk is full.")
+    expect(page.get_by_role("status")).to_have_text("Not saved: The disk is full.")
+    page.unroute("**/strain/")
+    card.get_by_role("button", name="Try again").click()
+    expect(card).to_contain_text("Strained")
+    expect(card).not_to_contain_text("Not saved")
+
+
+def test_a_post_with_no_answer_in_time_is_kept_and_sent_once(kitchen, signed_in_page):
+    page = signed_in_page
+    wait_for_worker(page)
+    page.evaluate("htmx.config.timeout = 1000")
+    page.route("**/strain/", lambda route: None)  # the kitchen Wi-Fi: nothing comes back
+    card = page.locator(f"#batch-{kitchen['fermenting'].pk}")
+    card.get_by_role("button", name="Strain Little B").click()
+    expect(card).to_contain_text("Waiting to send: Strain Little B")
+    page.unroute("**/strain/")
+    card.get_by_role("button", name="Send now").click()
+    expect(page.locator(f"#batch-{kitchen['fermenting'].pk}")).to_contain_text("Strained")
+    expect(page.locator(".outbox-note")).to_have_count(0)
+    assert Batch.objects.get(pk=kitchen["fermenting"].pk).strained_at is not None
