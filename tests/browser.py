@@ -25,7 +25,7 @@ def sign_in_through_the_form(page, live_server, user):
 def wait_for_worker(page):
     """Until the service worker (/sw.js) is active and controls the page (it claims it)."""
     page.wait_for_function(
-        "navigator.serviceWorker.controller"
+        "() => navigator.serviceWorker.controller"
         " && navigator.serviceWorker.controller.state === 'activated'",
         timeout=15000,
     )

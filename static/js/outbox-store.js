@@ -116,18 +116,25 @@
     if (item.target) {
       headers["HX-Target"] = item.target.replace(/^#/, "");
     }
+    // A send that hangs on a bad connection must not hold up the next try.
+    var abort = new AbortController();
+    var timer = setTimeout(function () { abort.abort(); }, scope.KefirOutbox.timeoutMs);
     return fetch(item.url, {
       method: "POST",
       body: new URLSearchParams(item.fields),
       headers: headers,
       credentials: "same-origin",
       redirect: "follow",
+      signal: abort.signal,
     }).then(
       function (response) {
         return response.text().then(function (text) { return classify(response, text); });
       },
-      function () { return { state: "offline" }; },
-    );
+    ).catch(function () {
+      return { state: "offline" };
+    }).finally(function () {
+      clearTimeout(timer);
+    });
   }
 
   // Keep the outcome: a sent form leaves the outbox, a refused one waits for the person.
@@ -148,6 +155,7 @@
   scope.KefirOutbox = {
     SYNC_TAG: "kefir-outbox",
     signInPath: "/account/sign-in/",  // set by the page and the worker
+    timeoutMs: 15000,  // as long as htmx waits (base.html), and then some
     all: all,
     put: put,
     remove: remove,

@@ -154,10 +154,13 @@
     var what = text(pressed) || "A form";
     var card = form.closest("article, section");
     var name = card ? text(card.querySelector("h1, h2, h3, .start-name strong")) : "";
-    if (!name || name === what || what.indexOf(name) >= 0) {
-      name = document.title.split(" · ")[0];
+    if (name && what.indexOf(name) >= 0) {
+      return what; // "Strain Little B"
     }
-    return what.indexOf(name) >= 0 ? what : what + " · " + name;
+    if (!name || name === what) {
+      name = document.title.split(" · ")[0]; // "Batch 4 of Little B"
+    }
+    return what + " · " + name;
   }
 
   function labelOf(control) {
@@ -496,7 +499,43 @@
     });
   }
 
-  window.addEventListener("online", sendAll);
+  // A page kept on this phone, shown offline (/sw.js unhides its banner): once the
+  // connection is back, the banner says so and offers the page as it is now.
+  function backOnline() {
+    var banner = document.querySelector("#offline-banner[data-offline]");
+    if (banner && !banner.querySelector("a")) {
+      var seen = banner.querySelector("time");
+      banner.replaceChildren("Back online — this page is from ", seen, ". ");
+      var latest = element("a", "", "Show it as it is now");
+      latest.href = location.href;
+      banner.appendChild(latest);
+    }
+    sendAll();
+  }
+
+  // The banner of a page shown while the browser is offline: the worker unhides it
+  // on the copy it kept; a page from the browser's own cache (Back) is shown here.
+  function showOffline() {
+    var banner = document.getElementById("offline-banner");
+    if (!banner || (navigator.onLine && !banner.hasAttribute("data-offline"))) {
+      return;
+    }
+    banner.hidden = false;
+    banner.setAttribute("data-offline", "");
+    var seen = banner.querySelector("time");
+    if (seen && !seen.dataset.day && new Date(seen.dateTime).toDateString() !== new Date().toDateString()) {
+      seen.dataset.day = "shown"; // "Tue 3 Dec, 07:12": seen on another day
+      seen.textContent = new Date(seen.dateTime).toLocaleDateString("en-GB", {
+        weekday: "short", day: "numeric", month: "short",
+      }) + ", " + seen.textContent;
+    }
+  }
+
+  showOffline();
+  window.addEventListener("offline", showOffline);
+  window.addEventListener("pageshow", showOffline);
+
+  window.addEventListener("online", backOnline);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") {
       sendAll();
