@@ -7,6 +7,7 @@ date order): the app speaks English only, and rows of History repeat them for
 every batch.
 """
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.http import HttpResponse
@@ -188,6 +189,8 @@ def environment(**options):
         volume=volume,
         today=today,
         plural=plural,
+        one_time_key=uuid.uuid4,  # a form's hidden "once" (kefir_tracker.submissions)
+        now=timezone.now,
     )
     env.filters.update(
         grams=grams,

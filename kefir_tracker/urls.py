@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kefir_tracker import offline
+
 urlpatterns = [
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/", offline.offline_page, name="offline"),
     path("", include("kefir_tracker.batches.urls")),
     path("grains/", include("kefir_tracker.grains.urls")),
     path("account/", include("kefir_tracker.accounts.urls")),

@@ -8,6 +8,7 @@ from django import forms
 
 from kefir_tracker.accounts.forms import BrowserFilledField
 from kefir_tracker.accounts.models import User
+from kefir_tracker.batches.forms import PressedAtField
 from kefir_tracker.batches.models import Batch, TastingNote
 from kefir_tracker.grains.models import Culture, Weighing
 from kefir_tracker.submissions.forms import OneTimeKeyField
@@ -77,10 +78,11 @@ VALUES = {"text": TEXTS, "number": NUMBERS, "choice": CHOICES, "moment": MOMENTS
 
 
 def kind_of(field: forms.Field) -> str | None:
-    """The kind of bad input a form field gets; None for a file upload, a one-time key and
-    a browser-filled field (each tried separately: a mangled one is ignored, a
-    browser-filled one falls back to a default), and a checkbox (ticked or not)."""
-    if isinstance(field, forms.FileField | OneTimeKeyField | BrowserFilledField):
+    """The kind of bad input a form field gets; None for a file upload, a one-time key, the
+    time a kept form was pressed and a browser-filled field (each tried separately: a
+    mangled key or time is ignored, a browser-filled one falls back to a default), and a
+    checkbox (ticked or not)."""
+    if isinstance(field, forms.FileField | OneTimeKeyField | PressedAtField | BrowserFilledField):
         return None
     if isinstance(field, forms.BooleanField):
         return None

@@ -20,3 +20,12 @@ def sign_in_through_the_form(page, live_server, user):
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
     return page
+
+
+def wait_for_worker(page):
+    """Until the service worker (/sw.js) is active and controls the page (it claims it)."""
+    page.wait_for_function(
+        "() => navigator.serviceWorker.controller"
+        " && navigator.serviceWorker.controller.state === 'activated'",
+        timeout=15000,
+    )

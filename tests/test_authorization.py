@@ -11,8 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import make_batch, make_culture
 
-# Routes anyone may open: signing in and up, and the admin (which has its own sign-in).
-PUBLIC = {"accounts:login", "accounts:sign_up", "accounts:logout"}
+# Routes anyone may open: signing in and up, the service worker and the offline page it
+# keeps (nobody's data), and the admin (which has its own sign-in).
+PUBLIC = {"accounts:login", "accounts:sign_up", "accounts:logout", "service_worker", "offline"}
 
 
 def walk(patterns=None, namespace="", outer=()):

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from kefir_tracker.batches.models import Base, Batch
 from kefir_tracker.grains.models import Kind, Status
+from tests.browser import wait_for_worker
 from tests.checkers import axe_violations
 from tests.factories import make_batch, make_culture, make_tasting, make_weighing
 
@@ -166,3 +167,42 @@ def test_axe_reports_what_it_should(page):
     """axe_violations, as the tests above call it, does find a problem."""
     page.set_content('<!doctype html><html lang="en"><title>t</title><img src="x.png"></html>')
     assert any(line.startswith("image-alt") for line in axe_violations(page))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_in_the_offline_states(signed_in_page, live_server, kitchen, scheme):
+    """Forms waiting to send and one needing attention, the offline banner, the offline
+    page and a folded form that could not load (static/js/outbox.js, /sw.js)."""
+    page = signed_in_page
+    page.emulate_media(color_scheme=scheme)
+    url = live_server.url
+    wait_for_worker(page)
+    page.goto(f"{url}/")
+    found = {}
+    card = page.locator(".start-card", has_text="Babushka")
+    card.locator("summary").click()
+    card.get_by_label("Volume (ml)").fill("500")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Strain Little B", exact=True).click()
+    card.get_by_role("button", name="Start", exact=True).click()
+    expect(page.locator(".outbox-waiting")).to_have_count(2)
+    found["waiting to send"] = axe_violations(page)
+    page.reload()
+    expect(page.locator("#offline-banner")).to_be_visible()
+    found["offline banner, kept forms"] = axe_violations(page)
+    page.goto(f"{url}/grains/lineage/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Offline")
+    found["offline page"] = axe_violations(page)
+    page.go_back()
+    make_batch(kitchen["babushka"], started_at=timezone.now() - timedelta(minutes=1))
+    page.context.set_offline(False)
+    expect(page.locator(".outbox-attention")).to_have_count(1)
+    found["needs attention"] = axe_violations(page)
+    page.goto(f"{url}{kitchen['babushka'].get_absolute_url()}")
+    page.context.set_offline(True)
+    page.get_by_text("Weigh", exact=True).click()
+    expect(page.locator(".send-note")).to_be_visible()
+    found["a form that could not load"] = axe_violations(page)
+    page.context.set_offline(False)
+
+    assert {name: problems for name, problems in found.items() if problems} == {}

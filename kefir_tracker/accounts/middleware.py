@@ -1,6 +1,11 @@
 import zoneinfo
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from django.contrib.auth import middleware as auth_middleware
+from django.shortcuts import resolve_url
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
 
 from kefir_tracker import dates
 
@@ -32,3 +37,24 @@ class UserTimeZoneMiddleware:
             # request (into the next one's first middleware, or a test's own code).
             timezone.deactivate()
             dates.deactivate()
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's: a signed-out visitor is sent to sign in. An htmx request (its session
+    expired, or was ended on another device) gets a client redirect there instead,
+    back to the page the person was on (HX-Current-URL), never the sign-in page
+    swapped into a card."""
+
+    def handle_no_permission(self, request, view_func):
+        if request.headers.get("HX-Request") != "true":
+            return super().handle_no_permission(request, view_func)
+        current = request.headers.get("HX-Current-URL", "")
+        here = urlsplit(current)
+        safe = url_has_allowed_host_and_scheme(
+            current, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        back = urlunsplit(("", "", here.path, here.query, "")) if safe and here.path else "/"
+        login_url = self.get_login_url(view_func)
+        return HttpResponseClientRedirect(
+            f"{resolve_url(login_url)}?{urlencode({self.get_redirect_field_name(view_func): back})}"
+        )

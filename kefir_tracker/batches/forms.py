@@ -36,6 +36,10 @@ from kefir_tracker.grains.models import MAX_GRAINS_G, Culture, Kind
 from kefir_tracker.submissions.forms import OneTimeKeyField
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# A form kept on the phone while offline is sent when the connection comes back;
+# one pressed longer ago than this is more likely a phone left in a drawer with a
+# wrong clock than a batch anyone still remembers the time of.
+PRESSED_AT_OLDEST = timedelta(days=30)
 
 
 def volume_field(user, **kwargs):
@@ -109,6 +113,59 @@ class MomentField(forms.DateTimeField):
         return moment
 
 
+class PressedAtField(forms.DateTimeField):
+    """When the person pressed the button (ISO 8601 with its offset), sent by the page
+    script (static/js/outbox.js) with a form it kept while the connection was down.
+    Garbage, or a time ahead of the server's clock (a phone's clock running fast), is
+    no time at all: the server's clock on arrival is then the better guess."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            moment = parse_datetime(str(value).strip())
+        except ValueError:
+            return None
+        return None if moment is None or timezone.is_naive(moment) else moment
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None or moment > timezone.now() + FUTURE_TOLERANCE:
+            return None
+        return moment
+
+
+class PressedAtForm(forms.Form):
+    """A form whose action happened when the button was pressed: an empty
+    ``moment_field`` ("leave empty for now") takes the time the form was pressed
+    (``pressed_at``, see PressedAtField), not the time it reached the server."""
+
+    pressed_at = PressedAtField()
+    moment_field = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        pressed = cleaned.pop("pressed_at", None)
+        typed = str(self.data.get(self.add_prefix(self.moment_field), "")).strip()
+        if pressed is None or typed:
+            return cleaned
+        if pressed < timezone.now() - PRESSED_AT_OLDEST:
+            days = PRESSED_AT_OLDEST.days
+            self.add_error(
+                None,
+                f"This was pressed more than {days} days ago and only sent now: "
+                "put in the time it happened.",
+            )
+        elif self.moment_field not in self.fields or self.moment_field in cleaned:
+            cleaned[self.moment_field] = pressed
+        return cleaned
+
+
 def scale_field(label, required=False):
     choices = [(n, str(n)) for n in range(1, 6)]
     if not required:
@@ -174,7 +231,7 @@ class UnitFormMixin:
 # ---- starting a batch ----
 
 
-class StartBatchForm(UnitFormMixin, forms.Form):
+class StartBatchForm(PressedAtForm, UnitFormMixin, forms.Form):
     """A new batch from one culture: milk grains get the milks, water grains sugar water and sugar."""
 
     base = forms.ChoiceField(label="Base")
@@ -185,6 +242,7 @@ class StartBatchForm(UnitFormMixin, forms.Form):
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     once = OneTimeKeyField()
+    moment_field = "started_at"
 
     def __init__(self, *args, culture: Culture, user, **kwargs):
         kwargs.setdefault("auto_id", f"start{culture.pk}_%s")
@@ -204,6 +262,7 @@ class StartBatchForm(UnitFormMixin, forms.Form):
         fields["started_at"] = self.fields["started_at"]
         fields["notes"] = self.fields["notes"]
         fields["once"] = self.fields["once"]
+        fields["pressed_at"] = self.fields["pressed_at"]
         fields["amounts_confirmed"] = forms.BooleanField(
             label="These amounts are right", required=False
         )
@@ -239,6 +298,7 @@ class BatchActionForm(UnitFormMixin, forms.Form):
 
     url_name = ""
     submit_label = ""
+    made_by_it = "the change to {batch}"  # what a form sent twice saved once
 
     def __init__(self, *args, batch: Batch, user, **kwargs):
         self.batch, self.user = batch, user
@@ -258,16 +318,19 @@ class BatchActionForm(UnitFormMixin, forms.Form):
         return reverse(self.url_name, args=[self.batch.pk])
 
 
-class StrainForm(BatchActionForm):
+class StrainForm(PressedAtForm, BatchActionForm):
     url_name, submit_label = "batches:strain", "Strain"
+    moment_field, made_by_it = "strained_at", "the strain of {batch}"
     strained_at = MomentField(label="Strained at", now_if_empty=True)
     grains_out_g = grams_field(
         "Grains out", MAX_GRAINS_G, required=False, help_text="If you weighed them: shows growth."
     )
+    once = OneTimeKeyField()
 
 
-class BottleForm(BatchActionForm):
+class BottleForm(PressedAtForm, BatchActionForm):
     url_name, submit_label = "batches:bottle", "Bottle"
+    moment_field, made_by_it = "bottled_at", "the bottling of {batch}"
     flavourings = forms.CharField(
         label="Flavourings",
         max_length=200,
@@ -275,15 +338,19 @@ class BottleForm(BatchActionForm):
         widget=forms.TextInput(attrs={"placeholder": "ginger, lemon…"}),
     )
     bottled_at = MomentField(label="Bottled at", now_if_empty=True)
+    once = OneTimeKeyField()
 
 
-class FinishForm(BatchActionForm):
+class FinishForm(PressedAtForm, BatchActionForm):
     url_name, submit_label = "batches:finish", "Finish second ferment"
+    moment_field, made_by_it = "finished_at", "the end of the second ferment of {batch}"
     finished_at = MomentField(label="Finished at", now_if_empty=True)
+    once = OneTimeKeyField()
 
 
-class TastingForm(BatchActionForm):
+class TastingForm(PressedAtForm, BatchActionForm):
     url_name, submit_label = "batches:taste", "Add tasting note"
+    moment_field = "tasted_at"
     rating = scale_field("Rating", required=True)
     sourness = scale_field("Sourness")
     fizz = scale_field("Fizz")
@@ -294,14 +361,16 @@ class TastingForm(BatchActionForm):
     made_by_it = "the tasting note"
 
 
-class DiscardForm(BatchActionForm):
+class DiscardForm(PressedAtForm, BatchActionForm):
     url_name, submit_label = "batches:discard", "Discard batch"
+    moment_field, made_by_it = "discarded_at", "the discarding of {batch}"  # no field: pressed
     reason = forms.CharField(
         label="Why?",
         max_length=200,
         widget=forms.TextInput(attrs={"placeholder": "mould, forgot it for a week…"}),
         error_messages={"required": "Say why, so future you knows (for example: mould)."},
     )
+    once = OneTimeKeyField()
 
 
 class UndoForm(BatchActionForm):

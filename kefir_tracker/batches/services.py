@@ -156,12 +156,15 @@ def update_batch(batch: Batch, **fields) -> Batch:
     return _save(batch, **fields, last_action="", last_action_at=None)
 
 
-def discard_batch(batch: Batch, reason: str) -> Batch:
+def discard_batch(batch: Batch, reason: str, discarded_at: datetime | None = None) -> Batch:
     if batch.discarded:
         raise ValidationError("This batch was already discarded.")
-    now = timezone.now()
     return _save(
-        batch, discarded=True, discarded_at=now, discard_reason=reason, **_done(Action.DISCARD)
+        batch,
+        discarded=True,
+        discarded_at=discarded_at or timezone.now(),
+        discard_reason=reason,
+        **_done(Action.DISCARD),
     )
 
 

@@ -300,9 +300,10 @@ def _batch_action(request, pk, form_class, action, done):
         except Batch.DoesNotExist:
             raise Http404("This batch was deleted.") from None
         else:
-            done = done.format(batch=f"batch {batch.number} of {batch.culture.name}")
+            this_batch = f"batch {batch.number} of {batch.culture.name}"
+            done = done.format(batch=this_batch)
             if repeated:
-                done = sent_twice(form.made_by_it)
+                done = sent_twice(form.made_by_it.format(batch=this_batch))
             if not wants_fragment(request):
                 messages.add_message(request, messages.INFO if repeated else messages.SUCCESS, done)
                 _add_notes(request, form)
