@@ -23,9 +23,14 @@ def sign_in_through_the_form(page, live_server, user):
 
 
 def wait_for_worker(page):
-    """Until the service worker (/sw.js) is active and controls the page (it claims it)."""
+    """Until the service worker (/sw.js) is active and controls the page. It claims the
+    pages open when it activates, but a page whose load began just before that stays
+    uncontrolled (Chromium): that one is loaded again, as the phone's next visit would."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("!!navigator.serviceWorker.controller"):
+        page.reload()
     page.wait_for_function(
         "() => navigator.serviceWorker.controller"
         " && navigator.serviceWorker.controller.state === 'activated'",
-        timeout=15000,
+        timeout=30000,
     )

@@ -270,3 +270,26 @@ def test_a_post_with_no_answer_in_time_is_kept_and_sent_once(kitchen, signed_in_
     expect(page.locator(f"#batch-{kitchen['fermenting'].pk}")).to_contain_text("Strained")
     expect(page.locator(".outbox-note")).to_have_count(0)
     assert Batch.objects.get(pk=kitchen["fermenting"].pk).strained_at is not None
+
+
+def test_forms_kept_for_someone_else_on_this_phone_are_neither_shown_nor_sent(
+    kitchen, signed_in_page, other_user
+):
+    page = signed_in_page
+    batch = kitchen["fermenting"]
+    # What another person signed in on this phone kept (and has not sent yet).
+    page.evaluate(
+        """([url, user]) => KefirOutbox.put({
+            id: crypto.randomUUID(), user: user, url: url, page: location.href,
+            fields: [["next", "/"]], target: "", swap: "outerHTML", what: "Strain Little B",
+            shown: [["Notes", "a secret"]], pressedAt: new Date().toISOString(),
+            token: "", state: "waiting"})""",
+        [f"/batches/{batch.pk}/strain/", str(other_user.pk)],
+    )
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".outbox-note")).to_have_count(0)
+    expect(page.locator("body")).not_to_contain_text("a secret")
+    batch.refresh_from_db()
+    assert batch.strained_at is None
+    assert page.evaluate("KefirOutbox.all().then((items) => items.length)") == 1
