@@ -33,12 +33,14 @@ from django.db import DatabaseError
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 
-from kefir_tracker.templating import render, wants_fragment
+from kefir_tracker.errors import error_page
+from kefir_tracker.templating import wants_fragment
 
 logger = logging.getLogger(__name__)
 
 DISK_FULL = "The disk is full: nothing was saved. Free some space and try again."
 INSUFFICIENT_STORAGE = 507
+SAVED_BEFORE = "Everything saved before is still there and can be read."
 POSTGRESQL_DISK_FULL = "53100"
 
 
@@ -98,7 +100,7 @@ class DiskFullMiddleware:
         if wants_fragment(request):
             return sentence
         try:
-            return render(request, "disk_full.html", {"sentence": DISK_FULL}, sentence.status_code)
+            return error_page(request, INSUFFICIENT_STORAGE, "Not saved", DISK_FULL, SAVED_BEFORE)
         except DatabaseError:  # the page needs the person's name, which could not be read
             return sentence
 

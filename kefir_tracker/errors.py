@@ -33,8 +33,8 @@ CSRF_FAILED = (
 )
 
 
-def error_page(request, status, heading, text):
-    context = {"status": status, "heading": heading, "text": text}
+def error_page(request, status, heading, *paragraphs):
+    context = {"status": status, "heading": heading, "paragraphs": paragraphs}
     return render(request, "error.html", context, status=status)
 
 

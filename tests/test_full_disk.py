@@ -88,7 +88,8 @@ def test_a_full_disk_refuses_writes_plainly_keeps_reads_working_and_recovers(ser
     assert status == 507
     assert DISK_FULL in page
     assert b'class="tab-bar"' in page
-    assert b'href="/">Back to Today</a>' in page
+    assert b'href="/">Go to Today</a>' in page
+    assert b"Error 507" in page
     assert batches_of(database, jar_b) == 0
 
     # htmx: the sentence alone, as text, for the page to show where the person tapped.
