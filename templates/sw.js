@@ -38,8 +38,9 @@ self.addEventListener("activate", (event) => {
             .filter((name) => name.startsWith("kefir-shell-") && name !== SHELL)
             .map((name) => caches.delete(name)),
         ),
-      )
-      .then(() => self.clients.claim()),
+      ),
+    // No clients.claim(): the app's next page is the worker's anyway, and a claim
+    // evicts the pages Chromium keeps for Back (History as it was scrolled).
   );
 });
 

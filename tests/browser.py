@@ -23,9 +23,9 @@ def sign_in_through_the_form(page, live_server, user):
 
 
 def wait_for_worker(page):
-    """Until the service worker (/sw.js) is active and controls the page. It claims the
-    pages open when it activates, but a page whose load began just before that stays
-    uncontrolled (Chromium): that one is loaded again, as the phone's next visit would."""
+    """Until the service worker (/sw.js) is active and controls the page. It does not
+    claim pages already open (that would evict the ones kept for Back): a page loaded
+    before it was active is loaded again, as the phone's next page would be."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     if not page.evaluate("!!navigator.serviceWorker.controller"):
         page.reload()
