@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.template import loader
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -254,6 +255,21 @@ def test_a_server_error_is_told_next_to_the_button_with_the_servers_message(
     card.get_by_role("button", name="Try again").click()
     expect(card).to_contain_text("Strained")
     expect(card).not_to_contain_text("Not saved")
+
+
+def test_a_server_error_page_is_told_by_its_heading_and_sentence(kitchen, signed_in_page):
+    """The app's own 500 page, as an htmx answer: what it says, not its "Error 500"."""
+    page = signed_in_page
+    card = page.locator(f"#batch-{kitchen['fermenting'].pk}")
+    error_page = loader.render_to_string("500.html")
+    page.route(
+        "**/strain/",
+        lambda route: route.fulfill(status=500, content_type="text/html", body=error_page),
+    )
+    card.get_by_role("button", name="Strain Little B").click()
+    expect(card).to_contain_text("Not saved — Something went wrong: Kefir Tracker could not")
+    expect(card).not_to_contain_text("Error 500")
+    assert Batch.objects.get(pk=kitchen["fermenting"].pk).strained_at is None
 
 
 def test_a_post_with_no_answer_in_time_is_kept_and_sent_once(kitchen, signed_in_page):

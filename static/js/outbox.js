@@ -268,7 +268,9 @@
         return problems.join(" ");
       }
       var main = doc.querySelector("main") || doc.body;
-      var said = [text(main && main.querySelector("h1")), text(main && main.querySelector("p"))];
+      // An error page's heading and the sentence after it (not its "Error 404" above).
+      var sentence = main && (main.querySelector("h1 ~ p") || main.querySelector("p"));
+      var said = [text(main && main.querySelector("h1")), text(sentence)];
       said = said.filter(Boolean).join(": ");
       if (said) {
         return said.slice(0, 300);
