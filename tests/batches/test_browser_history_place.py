@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kefir_tracker.batches.models import Batch, number_in_start_order
-from tests.browser import assert_no_horizontal_overflow, sign_in_through_the_form
+from tests.browser import assert_no_horizontal_overflow, sign_in_through_the_form, wait_for_worker
 
 pytestmark = pytest.mark.browser
 
@@ -114,6 +114,9 @@ def test_the_back_forward_cache_keeps_history_as_it_was(
 ):
     page, row = page_with_back_forward_cache, many_batches[ROW - 1]
     sign_in_through_the_form(page, live_server, owner)
+    # Chromium drops the pages it keeps for Back when a new service worker activates
+    # (once per release, on a phone); here the first install is over before History.
+    wait_for_worker(page)
     page.goto(f"{live_server.url}/history/")
     scroll_until_row_is_loaded(page, row)
     page.evaluate("window.sameDocument = true")
