@@ -105,6 +105,24 @@ def wait_until_serving(port, process, log, limit_s=60):
     pytest.fail(f"gunicorn did not answer within {limit_s} s:\n{log.read_text()}")
 
 
+def exchange(conn, method, path, body, headers, cookies):
+    """One request on ``conn``, closed after; ``cookies`` take the answer's Set-Cookie as a
+    browser's would (a cookie the server deletes is dropped). Returns (response, body)."""
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        content = response.read()
+    finally:
+        conn.close()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        for name, morsel in SimpleCookie(header).items():
+            if morsel["max-age"] == "0":
+                cookies.pop(name, None)
+            else:
+                cookies[name] = morsel.value
+    return response, content
+
+
 class Phone:
     """One client: its own connection and cookies; records every answer it got."""
 
@@ -131,15 +149,7 @@ class Phone:
             content_type = "application/x-www-form-urlencoded"
         if content_type:
             headers["Content-Type"] = content_type
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            content = response.read()
-        finally:
-            conn.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
+        response, content = exchange(conn, method, path, body, headers, self.cookies)
         self.last_headers = response.headers
         self.answers.append((method, path, response.status))
         if b"database is locked" in content:
@@ -257,18 +267,7 @@ class Browser:
             sent["Content-Type"] = "application/x-www-form-urlencoded"
             sent.update(Origin=self.origin, Referer=f"{self.origin}/")
         sent.update(headers or {})
-        try:
-            conn.request(method, path, body=body, headers=sent)
-            response = conn.getresponse()
-            content = response.read()
-        finally:
-            conn.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                if morsel["max-age"] == "0":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
+        response, content = exchange(conn, method, path, body, sent, self.cookies)
         return response.status, response.headers, content
 
     def sign_in(self, username, password):

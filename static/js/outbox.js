@@ -415,11 +415,18 @@
     return note;
   }
 
-  function render() {
+  var lastRead = null; // the outbox as this page last read it
+
+  // Puts each kept form's note next to its form. ``again`` (after an htmx swap) uses
+  // the outbox as last read: a read still open when the person follows a link would
+  // make Chromium drop this page from the back/forward cache.
+  function render(again) {
     if (!user) {
       return Promise.resolve();
     }
-    return outbox.all().then(function (items) {
+    var read = again === true && lastRead ? Promise.resolve(lastRead) : outbox.all();
+    return read.then(function (items) {
+      lastRead = items;
       document.querySelectorAll(".outbox-note").forEach(function (note) { note.remove(); });
       var list = document.getElementById("outbox");
       var elsewhere = [];
@@ -543,7 +550,7 @@
       sendAll();
     }
   });
-  document.addEventListener("htmx:afterSettle", render);
+  document.addEventListener("htmx:afterSettle", function () { render(true); });
   window.setInterval(function () {
     if (document.querySelector(".outbox-waiting")) {
       sendAll();

@@ -112,6 +112,10 @@ def page_with_back_forward_cache(browser_type, browser_type_launch_args, browser
 def test_the_back_forward_cache_keeps_history_as_it_was(
     page_with_back_forward_cache, live_server, owner, many_batches
 ):
+    """History does nothing that keeps it out of the back/forward cache. Chromium may
+    still drop a kept page for reasons of its own ("Circumstantial", such as
+    IgnoreEventAndEvict, seen about once in ten runs with or without the service
+    worker); Back then renders the rows again from ``?through=``, at the same row."""
     page, row = page_with_back_forward_cache, many_batches[ROW - 1]
     sign_in_through_the_form(page, live_server, owner)
     # Chromium drops the pages it keeps for Back when a new service worker activates
@@ -120,11 +124,18 @@ def test_the_back_forward_cache_keeps_history_as_it_was(
     page.goto(f"{live_server.url}/history/")
     scroll_until_row_is_loaded(page, row)
     page.evaluate("window.sameDocument = true")
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("Page.enable")
+    not_kept = []
+    devtools.on("Page.backForwardCacheNotUsed", lambda event: not_kept.append(event))
 
     page.locator(f"#row-{row.pk} a").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Babushka")
     page.go_back(wait_until="commit")  # a page restored from the cache fires no "load"
 
     expect(page.locator(f"#row-{row.pk}")).to_be_attached()
-    assert page.evaluate("window.sameDocument === true"), "History was loaded again"
+    if not page.evaluate("window.sameDocument === true"):
+        assert not_kept, "History was loaded again, and Chromium did not say why"
+        reasons = [e for event in not_kept for e in event["notRestoredExplanations"]]
+        assert all(r["type"] == "Circumstantial" for r in reasons), reasons
     expect(page.locator(f"#row-{row.pk}")).to_be_in_viewport()
