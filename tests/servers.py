@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from run import static_files_are_stale
 from tests.commands import NOT_INHERITED, ROOT, manage
 
 GUNICORN_CONFIG = ROOT / "kefir_tracker" / "gunicorn_conf.py"  # workers die with the master
@@ -27,17 +28,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def static_files_are_stale() -> bool:
-    """Whether collectstatic must run for a server with DEBUG off. It rewrites every
-    hashed file, which another test's server scanning them at that moment trips over,
-    so it runs only when a file in static/ is newer than the manifest."""
-    manifest = ROOT / "staticfiles" / "staticfiles.json"
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    return any(f.stat().st_mtime > built for f in (ROOT / "static").rglob("*") if f.is_file())
 
 
 def settings_for(database, name) -> dict:
