@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kefir_tracker.batches",
     "kefir_tracker.archive",
     "kefir_tracker.submissions",
+    "kefir_tracker.reminders",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

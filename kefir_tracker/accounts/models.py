@@ -181,6 +181,12 @@ class User(AbstractUser):
     volume_unit = models.CharField(max_length=3, choices=VolumeUnit, default=VolumeUnit.MILLILITRES)
     clock_hours = models.CharField(max_length=2, choices=ClockHours, default=ClockHours.H24)
     date_order = models.CharField(max_length=2, choices=DateOrder, default=DateOrder.DAY_FIRST)
+    # What to be reminded of (calendar feed and push), and when not to be.
+    remind_ready = models.BooleanField("batches ready", default=True)
+    remind_second_ferment = models.BooleanField("second ferments (and burping)", default=True)
+    remind_grains = models.BooleanField("grains due fresh milk or sugar water", default=True)
+    quiet_from = models.TimeField("quiet from", null=True, blank=True)
+    quiet_until = models.TimeField("quiet until", null=True, blank=True)
 
     objects = CaseInsensitiveUserManager()
 

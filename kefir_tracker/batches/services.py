@@ -270,6 +270,17 @@ def fermenting_and_just_strained(owner) -> list[Batch]:
     return batches
 
 
+def fermenting_with_estimates(owner) -> list[Batch]:
+    """The owner's fermenting batches, oldest first, each with ``.estimate``."""
+    batches = list(
+        Batch.objects.for_user(owner).fermenting().select_related("culture").order_by("started_at")
+    )
+    usual = usual_durations(owner) if batches else {}
+    for batch in batches:
+        batch.estimate = estimate(batch, usual)
+    return batches
+
+
 def startable_cultures_with_last_batch(owner) -> list[Culture]:
     """Grains that can start a batch, active first, then resting ones; each with
     ``.last_batch`` (the latest not discarded, or None) and the dairy-rotation figures
