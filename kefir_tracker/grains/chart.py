@@ -18,7 +18,8 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from kefir_tracker import dates
+from kefir_tracker import dates, svg
+from kefir_tracker.svg import GAP, Box, Label, crosses, nice_step, without_overlaps
 from kefir_tracker.templating import moment
 
 WINDOW = timedelta(weeks=12)
@@ -28,10 +29,7 @@ WIDTH, HEIGHT = 340, 190
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 10, 26
 PAD = 8  # between the y-axis labels and the first point, and after the last one
 BAND_STEPS = 24
-FONT = 10  # px, as .chart-tick and .chart-value in app.css
-# Text boxes are estimated, generously: DejaVu Sans / Roboto digits are 0.55 to 0.64 em.
-CHAR_WIDTH, ASCENT, DESCENT = 0.66 * FONT, 0.8 * FONT, 0.25 * FONT
-GAP = 2  # clear space kept around a label
+CHAR_WIDTH, ASCENT, DESCENT = svg.char_width(), svg.ascent(), svg.descent()
 DOT_RADIUS = {"weighing": 3.5, "in": 2, "out": 2}
 DOT_STROKE = 1  # half the weighing dot's stroke
 # Same instant: strained first, then weighed, then put into the next batch.
@@ -67,72 +65,6 @@ class Point:
     def label(self) -> str:
         """'25.5 g, Tue 3 Mar, 07:30, weighed' (built here: dozens of dots per chart)."""
         return f"{self.grams_text}, {self.when_text}, {self.what}"
-
-
-@dataclass(frozen=True)
-class Box:
-    left: float
-    top: float
-    right: float
-    bottom: float
-
-    def overlaps(self, other: "Box") -> bool:
-        return (
-            self.left < other.right
-            and other.left < self.right
-            and self.top < other.bottom
-            and other.top < self.bottom
-        )
-
-    def inside(self, other: "Box") -> bool:
-        return (
-            other.left <= self.left
-            and self.right <= other.right
-            and other.top <= self.top
-            and self.bottom <= other.bottom
-        )
-
-
-def text_box(x, y, text, anchor) -> Box:
-    """The box a label of ``text`` at (x, y) on its baseline covers, with GAP around it."""
-    width = len(text) * CHAR_WIDTH
-    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
-    return Box(left - GAP, y - ASCENT - GAP, left + width + GAP, y + DESCENT + GAP)
-
-
-def crosses(box: Box, a, b) -> bool:
-    """Whether the straight line from ``a`` to ``b`` (anything with x and y) passes
-    through ``box`` (Liang-Barsky clipping)."""
-    dx, dy = b.x - a.x, b.y - a.y
-    low, high = 0.0, 1.0
-    for p, q in (
-        (-dx, a.x - box.left),
-        (dx, box.right - a.x),
-        (-dy, a.y - box.top),
-        (dy, box.bottom - a.y),
-    ):
-        if p == 0:
-            if q < 0:
-                return False
-        elif p < 0:
-            low = max(low, q / p)
-        else:
-            high = min(high, q / p)
-        if low > high:
-            return False
-    return True
-
-
-@dataclass(frozen=True)
-class Label:
-    x: float
-    y: float
-    text: str
-    anchor: str  # "start", "middle" or "end", as SVG's text-anchor
-
-    @property
-    def box(self) -> Box:
-        return text_box(self.x, self.y, self.text, self.anchor)
 
 
 @dataclass(frozen=True)
@@ -179,13 +111,7 @@ class WeightChart:
         return self.points[::-1]
 
 
-def _nice_step(top: float) -> float:
-    raw = top / 4
-    magnitude = 10 ** math.floor(math.log10(raw))
-    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-
-
-def _points(weighings, batch_grams, start) -> list[Point]:
+def weight_points(weighings, batch_grams, start) -> list[Point]:
     points = [Point(when, float(grams), "weighing") for when, grams in weighings]
     for number, pk, started_at, grams_in, strained_at, grams_out in batch_grams:
         points.append(Point(started_at, float(grams_in), "in", number, pk))
@@ -209,7 +135,7 @@ def weight_chart(weighings, batch_grams, now=None) -> WeightChart:
     """``weighings``: (weighed at, grams) pairs; ``batch_grams``: (number, pk, started,
     grams in, strained, grams out) rows of batches."""
     now = now or timezone.now()
-    points = _points(weighings, batch_grams, now - WINDOW)
+    points = weight_points(weighings, batch_grams, now - WINDOW)
     chart = WeightChart(points)
     if not chart.is_drawable:
         return chart
@@ -217,7 +143,7 @@ def weight_chart(weighings, batch_grams, now=None) -> WeightChart:
     first, last = points[0].when, max(points[-1].when, now)
     span = max((last - first).total_seconds(), 1)
     top = max(p.grams for p in points) * 1.15
-    step = _nice_step(top)
+    step = nice_step(top)
     top = step * math.ceil(top / step)
     ticks = [step * i for i in range(round(top / step) + 1)]
     tick_texts = [f"{v:g} g" for v in ticks]
@@ -267,11 +193,7 @@ def _x_ticks(chart, places) -> list[Label]:
             if anchor != "middle":
                 x = chart.plot_left + PAD if anchor == "start" else chart.plot_right
             labels.append(Label(x, baseline, text, anchor))
-    kept = []
-    for label in labels:
-        if not any(label.box.overlaps(other.box) for other in kept):
-            kept.append(label)
-    return kept
+    return without_overlaps(labels)
 
 
 def _value_labels(chart) -> list[Label]:
