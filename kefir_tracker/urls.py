@@ -8,6 +8,7 @@ urlpatterns = [
     path("offline/", offline.offline_page, name="offline"),
     path("", include("kefir_tracker.batches.urls")),
     path("grains/", include("kefir_tracker.grains.urls")),
+    path("insights/", include("kefir_tracker.insights.urls")),
     path("account/", include("kefir_tracker.accounts.urls")),
     path("account/data/", include("kefir_tracker.archive.urls")),
     path("admin/", admin.site.urls),
