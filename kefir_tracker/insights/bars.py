@@ -135,7 +135,9 @@ def _amount(ml: Decimal, unit: str) -> float:
 
 
 def _amount_text(value: float, unit: str) -> str:
-    return f"{value:g} cups" if unit == "cup" else f"{value:g} L"
+    if unit == "cup":
+        return f"{value:g} cup{'' if value == 1 else 's'}"
+    return f"{value:g} L"
 
 
 def volume_chart(months, unit="ml") -> VolumeChart:

@@ -235,7 +235,7 @@ def _bands(mine, unit):
 
 def _median_and_range(hours) -> str:
     middle = _hours(statistics.median(hours))
-    if len(hours) == 1:
+    if round(hours[0]) == round(hours[-1]):
         return middle
     return f"{middle} ({round(hours[0])}–{_hours(hours[-1])})"
 
