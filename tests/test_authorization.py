@@ -113,7 +113,14 @@ def test_an_id_in_other_digits_is_no_route(owner_client, path):
 
 @pytest.mark.parametrize(
     "name",
-    ["batches:today", "batches:history", "grains:list", "grains:lineage", "accounts:account"],
+    [
+        "batches:today",
+        "batches:history",
+        "grains:list",
+        "grains:lineage",
+        "accounts:account",
+        "insights:insights",
+    ],
 )
 def test_pages_answer_head_as_get_without_a_body(owner_client, name):
     response = owner_client.head(reverse(name))

@@ -119,7 +119,14 @@ def test_the_start_and_form_openers_answer_junk_with_a_page_or_a_not_found(owner
 
 @pytest.mark.parametrize(
     "name",
-    ["batches:today", "grains:list", "grains:lineage", "accounts:account", "archive:your_data"],
+    [
+        "batches:today",
+        "grains:list",
+        "grains:lineage",
+        "accounts:account",
+        "archive:your_data",
+        "insights:insights",
+    ],
 )
 def test_pages_without_a_query_string_ignore_one(owner_client, batches, name):
     junk = {"cursor": SCRIPT, "page": "-1", "q": HUGE_TEXT, "culture": str(10**30)}

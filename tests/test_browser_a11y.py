@@ -145,6 +145,7 @@ def test_axe_finds_nothing_on_the_pages(signed_in_page, live_server, kitchen, sc
         "grains, split open": f"{babushka}?form=split",
         "all grains": "/grains/",
         "lineages": "/grains/lineage/",
+        "insights": "/insights/",
         "account": "/account/",
     }
     found = {}

@@ -99,6 +99,7 @@ def test_markup_in_names_and_notes_is_shown_as_text_on_every_page(owner_client, 
         reverse("grains:list"): [ESCAPED_SCRIPT, ESCAPED_IMG],
         root.get_absolute_url(): [ESCAPED_SCRIPT, ESCAPED_IMG, EMOJI, RTL],
         reverse("grains:lineage"): [ESCAPED_SCRIPT, ESCAPED_IMG],
+        reverse("insights:insights"): [ESCAPED_SCRIPT],
     }
     for url, escaped in pages.items():
         assert_shown_escaped(owner_client.get(url), *escaped)

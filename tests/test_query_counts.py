@@ -164,6 +164,10 @@ def your_data(a):
     return reverse("archive:your_data"), {}
 
 
+def insights(a):
+    return reverse("insights:insights"), {}
+
+
 PAGES = [
     today,
     start_form,
@@ -183,6 +187,7 @@ PAGES = [
     account_page,
     password_change,
     your_data,
+    insights,
 ]
 
 
@@ -217,8 +222,17 @@ def test_a_page_takes_as_many_queries_with_500_rows_as_with_5(
         (history_back_to_the_place, 5),  # rows, "any older?", the search's count
         (batch_detail, 4),
         (culture_deepest, 9),
+        (insights, 11),  # the session and user, seven figures, the model's one query
     ],
-    ids=["today", "history", "load_more", "back_to_the_place", "batch_detail", "culture_deepest"],
+    ids=[
+        "today",
+        "history",
+        "load_more",
+        "back_to_the_place",
+        "batch_detail",
+        "culture_deepest",
+        "insights",
+    ],
 )
 def test_the_benchmarked_pages_stay_within_a_few_queries(
     owner_client, account, page, budget, django_assert_max_num_queries

@@ -3,7 +3,8 @@ from django.urls import reverse
 
 
 @pytest.mark.parametrize(
-    "name", ["batches:today", "batches:history", "grains:list", "accounts:account"]
+    "name",
+    ["batches:today", "batches:history", "grains:list", "accounts:account", "insights:insights"],
 )
 def test_every_main_page_renders_for_a_signed_in_user(owner_client, name):
     response = owner_client.get(reverse(name))
