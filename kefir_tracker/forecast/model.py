@@ -89,6 +89,8 @@ class Forecast:
     batches: int  # the person's batches of this base it learned from: 0, the guides alone
     base: str
     room_c: tuple[float, float] | None = None  # the room temperatures they were made at
+    # When none was given: (°C, "this month's usual" or where else it came from).
+    assumed_room: tuple[float, str] | None = None
 
     @property
     def expected(self) -> timedelta:
@@ -199,13 +201,20 @@ class ReadyModel:
         return sum(temps) / len(temps) if temps else REFERENCE_C
 
     def room_c(self, room_temp_c, when: datetime | None) -> float:
-        """The room temperature given, or that month's usual from past batches."""
+        """The room temperature given, or the usual one (``assumed_room``)."""
         if room_temp_c is not None:
             low, high = ROOM_C_LIMITS
             return min(max(float(room_temp_c), low), high)
-        if when is not None:
-            return self.month_c.get(when.month, self.mean_c)
-        return self.mean_c
+        return self.assumed_room(when)[0]
+
+    def assumed_room(self, when: datetime | None) -> tuple[float, str]:
+        """(°C, where it comes from) for a batch whose room temperature was not given:
+        that month's past batches, else all of them, else the guides' kitchen."""
+        if when is not None and when.month in self.month_c:
+            return self.month_c[when.month], "this month's usual"
+        if self.month_c:
+            return self.mean_c, "your usual"
+        return REFERENCE_C, "a usual kitchen"
 
     def _fit(self, observations: list[Observation], now: datetime) -> None:
         rows = []
@@ -323,6 +332,7 @@ class ReadyModel:
             batches=len(self.by_base.get(base, ())),
             base=base,
             room_c=self._room_range(base),
+            assumed_room=None if room_temp_c is not None else self.assumed_room(when),
         )
 
     def _room_range(self, base: str) -> tuple[float, float] | None:
