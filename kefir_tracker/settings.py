@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kefir_tracker.archive",
     "kefir_tracker.submissions",
     "kefir_tracker.reminders",
+    "kefir_tracker.forecast",
     "kefir_tracker.insights",
     "django.contrib.admin",
     "django.contrib.auth",

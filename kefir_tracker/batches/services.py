@@ -7,7 +7,6 @@ ValidationError nothing is saved and the batch in memory is left as it was.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from statistics import median
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -16,18 +15,9 @@ from django.utils import timezone
 
 from kefir_tracker import dates
 from kefir_tracker.batches.models import Action, Base, Batch, TastingNote
+from kefir_tracker.forecast.model import Forecast, ReadyModel, model_for
 from kefir_tracker.grains.models import UNDO_FOR, Culture, Kind, Status
 
-# Typical first ferment at TYPICAL_ROOM_C, from the ranges in DESIGN.md:
-# milk kefir 18-30 h for 250-500 ml at 22-24 °C, water kefir 24-72 h (48 h at 22 °C).
-TYPICAL_HOURS = {Kind.MILK: 24, Kind.WATER: 48}
-TYPICAL_ROOM_C = 22
-# "Fermentation speed roughly doubles for every 4-8 °C warmer": double per 6 °C,
-# within the range where kefir ferments at all.
-DOUBLING_C = 6
-ROOM_C_RANGE = (14, 32)
-# How many of the user's latest strained batches of a base make "the usual".
-USUAL_FROM_LAST = 20
 STARTABLE = (Status.ACTIVE, Status.RESTING)
 
 
@@ -199,58 +189,58 @@ def undo_last_action(batch: Batch) -> Batch:
 
 @dataclass(frozen=True)
 class Estimate:
-    """When a fermenting batch is likely ready, and what that guess is based on."""
+    """When a fermenting batch is likely ready, and the range it usually falls in."""
 
-    expected: timedelta
-    ready_at: datetime
-    from_history: bool
+    started_at: datetime
+    forecast: Forecast
+
+    @property
+    def expected(self) -> timedelta:
+        return self.forecast.expected
+
+    @property
+    def ready_at(self) -> datetime:
+        return self.started_at + self.forecast.expected
+
+    @property
+    def earliest(self) -> datetime:
+        return self.started_at + timedelta(hours=self.forecast.low)
+
+    @property
+    def latest(self) -> datetime:
+        return self.started_at + timedelta(hours=self.forecast.high)
+
+    @property
+    def from_history(self) -> bool:
+        return self.forecast.batches > 0
 
     @property
     def percent(self) -> int:
-        if self.expected <= timedelta(0):  # the usual batch was strained as it started
+        if self.expected <= timedelta(0):
             return 100
-        elapsed = timezone.now() - (self.ready_at - self.expected)
+        elapsed = timezone.now() - self.started_at
         return max(0, min(100, round(100 * elapsed / self.expected)))
 
     @property
     def is_due(self) -> bool:
         return timezone.now() >= self.ready_at
 
+    @property
+    def is_overdue(self) -> bool:
+        return timezone.now() > self.latest
 
-def usual_durations(owner) -> dict[str, timedelta]:
-    """Median first-ferment time per base over the owner's latest strained batches. One query."""
-    rows = (
-        Batch.objects.for_user(owner)
-        .filter(strained_at__isnull=False, discarded=False)
-        .order_by("-started_at")
-        .values_list("base", "started_at", "strained_at")[: USUAL_FROM_LAST * len(Base)]
+
+def estimate(batch: Batch, model: ReadyModel) -> Estimate:
+    """The ready-time model's forecast for this batch: its base, grains, ratio and room."""
+    forecast = model.predict(
+        batch.base,
+        culture_id=batch.culture_id,
+        room_temp_c=batch.room_temp_c,
+        grains_g=batch.grains_in_g,
+        volume_ml=batch.volume_ml,
+        when=batch.started_at,
     )
-    per_base: dict[str, list[timedelta]] = {}
-    for base, started_at, strained_at in rows:
-        durations = per_base.setdefault(base, [])
-        if len(durations) < USUAL_FROM_LAST:
-            durations.append(strained_at - started_at)
-    return {base: median(durations) for base, durations in per_base.items()}
-
-
-def typical_duration(kind: str, room_temp_c=None) -> timedelta:
-    """DESIGN.md's typical time for the kind of grains, faster when warm (Q10 ≈ 2)."""
-    hours = TYPICAL_HOURS[kind]
-    if room_temp_c is not None:
-        low, high = ROOM_C_RANGE
-        room = min(max(float(room_temp_c), low), high)
-        hours *= 2 ** ((TYPICAL_ROOM_C - room) / DOUBLING_C)
-    return timedelta(hours=round(hours, 1))
-
-
-def estimate(batch: Batch, usual: dict[str, timedelta]) -> Estimate:
-    """From the owner's ``usual`` time for the base, else the typical time at the room temperature."""
-    base = Base(batch.base)
-    from_history = base in usual
-    expected = usual[base] if from_history else typical_duration(base.kind, batch.room_temp_c)
-    return Estimate(
-        expected=expected, ready_at=batch.started_at + expected, from_history=from_history
-    )
+    return Estimate(started_at=batch.started_at, forecast=forecast)
 
 
 def fermenting_and_just_strained(owner) -> list[Batch]:
@@ -264,9 +254,9 @@ def fermenting_and_just_strained(owner) -> list[Batch]:
     batches = sorted(
         [*mine.fermenting(), *just_strained], key=lambda batch: (batch.started_at, batch.pk)
     )
-    usual = usual_durations(owner) if batches else {}
+    model = model_for(owner) if batches else None
     for batch in batches:
-        batch.estimate = estimate(batch, usual) if batch.strained_at is None else None
+        batch.estimate = estimate(batch, model) if batch.strained_at is None else None
     return batches
 
 
@@ -275,9 +265,9 @@ def fermenting_with_estimates(owner) -> list[Batch]:
     batches = list(
         Batch.objects.for_user(owner).fermenting().select_related("culture").order_by("started_at")
     )
-    usual = usual_durations(owner) if batches else {}
+    model = model_for(owner) if batches else None
     for batch in batches:
-        batch.estimate = estimate(batch, usual)
+        batch.estimate = estimate(batch, model)
     return batches
 
 

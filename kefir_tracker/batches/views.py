@@ -34,6 +34,7 @@ from kefir_tracker.batches.forms import (
 )
 from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import keyset_page, keyset_through
+from kefir_tracker.forecast.model import model_for
 from kefir_tracker.forms import parse_id
 from kefir_tracker.grains.views import get_culture
 from kefir_tracker.submissions.services import once, sent_twice
@@ -119,7 +120,7 @@ def _today_context(request, bound_form=None, open_culture=None):
 def _today_card(request, batch, strain_form=None, notes=()):
     """One card of Today's "Fermenting now", after a strain from it."""
     if batch.strained_at is None:
-        batch.estimate = services.estimate(batch, services.usual_durations(request.user))
+        batch.estimate = services.estimate(batch, model_for(request.user))
     context = {"batch": batch, "strain_form": strain_form, "card_notes": notes}
     return render(request, "batches/today.html#batch_card", context)
 
@@ -257,7 +258,7 @@ def _detail_context(request, batch, bound_form=None, open_form=""):
         forms[bound_form.name] = bound_form
         open_form = bound_form.name
     if batch.status == "fermenting":
-        batch.estimate = services.estimate(batch, services.usual_durations(request.user))
+        batch.estimate = services.estimate(batch, model_for(request.user))
     return {"batch": batch, "forms": forms, "open_form": open_form}
 
 

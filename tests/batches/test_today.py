@@ -1,4 +1,5 @@
-from datetime import timedelta
+import re
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.urls import reverse
@@ -59,28 +60,55 @@ def test_another_users_batches_and_grains_are_not_shown(owner_client, other_user
     assert b"Not yours" not in response.content
 
 
-def test_ready_time_comes_from_the_median_of_the_users_own_batches(owner_client, culture):
+def ready_line(page, culture) -> str:
+    """The text of the ready line on ``culture``'s fermenting card."""
+    card = next(
+        part for part in page.split('<article class="card batch-card"') if culture.name in part
+    )
+    line = card.split('class="ready-line small">', 1)[1].split("</p>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", "", line).split())
+
+
+def usual_range(line) -> tuple[float, float]:
+    """(14, 19) from a line that says "usually 14-19 h"."""
+    low, high = re.search(r"usually ([\d.]+)–([\d.]+) h", line).groups()
+    return float(low), float(high)
+
+
+def test_ready_time_comes_from_the_users_own_batches(owner_client, culture):
     now = timezone.now()
-    for hours in (10, 12, 30):
-        start = now - timedelta(days=3, hours=hours)
+    for day, hours in enumerate((12, 11.5, 12.5, 12, 13, 11.5, 12, 12.5)):
+        start = now - timedelta(days=20 - 2 * day)
         make_batch(culture, started_at=start, strained_at=start + timedelta(hours=hours))
     started = now - timedelta(hours=6)
     make_batch(culture, started_at=started)
-    page = owner_client.get(TODAY).content.decode()
-    ready = timezone.localtime(started + timedelta(hours=12))
-    assert "your usual for cow milk: 12 h" in page
-    assert f"{ready:%H:%M}</strong>" in page
-    assert 'value="50"' in page  # 6 of 12 hours
+    line = ready_line(owner_client.get(TODAY).content.decode(), culture)
+    ready_at = re.fullmatch(r"ready ≈ (\d\d:\d\d) · usually .+", line)[1]
+    ready = timezone.make_aware(datetime.combine(started.date(), time.fromisoformat(ready_at)))
+    hours = (ready - timezone.localtime(started)).total_seconds() / 3600 % 24
+    assert 11 < hours < 14  # their own 12 h, not the guides' 24 h
+    low, high = usual_range(line)
+    assert low <= 12 <= high
+    assert high - low <= 6
+    assert line.endswith("from your 8 batches of cow milk at 22 °C")
 
 
-def test_before_any_history_the_ready_time_is_the_typical_time_for_the_room(
+def test_before_any_history_the_ready_time_is_the_guides_and_warmer_is_sooner(
     owner_client, culture, water
 ):
-    make_batch(culture, started_at=timezone.now() - timedelta(hours=2), room_temp_c=22)
-    make_batch(water, started_at=timezone.now() - timedelta(hours=2), room_temp_c=28)
+    cool = make_culture(culture.owner, "Cool jar", kind="water")
+    started = timezone.now() - timedelta(hours=2)
+    make_batch(water, started_at=started, room_temp_c=28)
+    make_batch(cool, started_at=started, room_temp_c=18)
     page = owner_client.get(TODAY).content.decode()
-    assert "typical at 22 °C: 1 d" in page  # milk: 24 h at 22 °C
-    assert "typical at 28 °C: 1 d" in page  # water: 48 h at 22 °C, halved 6 °C warmer
+    warm_line, cool_line = ready_line(page, water), ready_line(page, cool)
+    assert warm_line.endswith("from the kefir guides")
+    assert cool_line.endswith("from the kefir guides")
+    # Water kefir: 24-48 h at 24 °C, 48-72 h at 20 °C by the guides.
+    warm, cool = usual_range(warm_line), usual_range(cool_line)
+    assert warm[1] < cool[0], (warm_line, cool_line)
+    assert warm[0] >= 12  # the guides: 18-36 h at 28 °C
+    assert cool[1] <= 100
 
 
 def test_a_batch_past_its_usual_time_says_it_is_ready(owner_client, culture):

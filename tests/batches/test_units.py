@@ -56,9 +56,17 @@ def test_pages_show_cups_and_fahrenheit(american_client, grains):
     assert 'name="volume_ml" value="2"' in today  # the next batch, pre-filled in cups
 
 
-def test_a_typical_time_is_explained_in_fahrenheit(american_client, grains):
+def test_what_the_ready_time_is_based_on_is_said_in_fahrenheit(american_client, grains):
+    for days, celsius in ((9, 20), (7, 22), (5, 24)):
+        make_batch(
+            grains,
+            room_temp_c=Decimal(celsius),
+            started_at=timezone.now() - timedelta(days=days),
+            strained_at=timezone.now() - timedelta(days=days, hours=-20),
+        )
     make_batch(grains, room_temp_c=Decimal(22), started_at=timezone.now() - timedelta(hours=1))
-    assert "typical at 72 °F" in american_client.get(reverse("batches:today")).content.decode()
+    page = american_client.get(reverse("batches:today")).content.decode()
+    assert "from your 3 batches of cow milk at 68–75 °F" in page
 
 
 def test_errors_name_the_users_unit(american_client, grains):
