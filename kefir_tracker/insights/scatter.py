@@ -109,6 +109,11 @@ class FermentChart:
     def banded(self) -> list[Series]:
         return [series for series in self.series if series.band]
 
+    @property
+    def most_used_last(self) -> list[Series]:
+        """The order to draw curves in: the best-known base's on top."""
+        return sorted(self.series, key=lambda series: series.count)
+
 
 def _in_unit(celsius: float, unit: str) -> float:
     return celsius * 9 / 5 + 32 if unit == "F" else celsius
@@ -188,7 +193,6 @@ def ferment_chart(times, model, unit="C") -> FermentChart:
         max((b for b in by_base if Base(b).kind == kind), key=lambda b: len(by_base[b]))
         for kind in {Base(b).kind for b in by_base}
     }
-    curve_degrees = [low + (high - low) * i / CURVE_STEPS for i in range(CURVE_STEPS + 1)]
     for base in [b for b in Base if b in by_base]:
         mine = by_base[base]
         series = Series(base=base, count=len(mine), shape=SHAPES[base])
@@ -196,6 +200,10 @@ def ferment_chart(times, model, unit="C") -> FermentChart:
             marker_path(series.shape, x(v), y(min(p.hours, top))) for v, p in mine
         )
         bands = _bands(mine, unit)
+        # Over the temperatures this base was made at, not guessed beyond them.
+        start = max(low, min(v for v, _ in mine) - 0.5)
+        end = min(high, max(v for v, _ in mine) + 0.5)
+        curve_degrees = [start + (end - start) * i / CURVE_STEPS for i in range(CURVE_STEPS + 1)]
         wanted = curve_degrees + [middle for middle, *_ in bands]
         forecasts = [f for _, f in model.curve(base, [_to_celsius(v, unit) for v in wanted])]
         along, at_bands = forecasts[: len(curve_degrees)], forecasts[len(curve_degrees) :]
