@@ -59,8 +59,10 @@ def legend_marker(base) -> str:
 class TableRow:
     room: str
     batches: int
-    took: str
+    took: str  # the middle batch's hours
+    took_range: str  # "(12-16)", shortest to longest; "" when they round the same
     expected: str
+    expected_range: str
 
 
 @dataclass
@@ -218,8 +220,10 @@ def ferment_chart(times, model, unit="C") -> FermentChart:
             TableRow(
                 room=room,
                 batches=len(took),
-                took=_median_and_range(took),
-                expected=f"{_hours(f.hours)} ({round(f.low)}–{_hours(f.high)})",
+                took=_hours(statistics.median(took)),
+                took_range=_range(took[0], took[-1]),
+                expected=_hours(f.hours),
+                expected_range=_range(f.low, f.high),
             )
             for (_, room, took), f in zip(bands, at_bands, strict=True)
         ]
@@ -241,11 +245,8 @@ def _bands(mine, unit):
     ]
 
 
-def _median_and_range(hours) -> str:
-    middle = _hours(statistics.median(hours))
-    if round(hours[0]) == round(hours[-1]):
-        return middle
-    return f"{middle} ({round(hours[0])}–{_hours(hours[-1])})"
+def _range(low: float, high: float) -> str:
+    return "" if round(low) == round(high) else f"({round(low)}–{round(high)})"
 
 
 def _takeaway(chart, by_base, model, unit) -> str:

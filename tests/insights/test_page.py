@@ -129,7 +129,7 @@ def test_the_ferment_table_gives_the_middle_hours_of_each_temperature_band(
     )
     assert int(count) == len(hours)
     assert took.startswith(f"{round(statistics.median(hours))} h")
-    assert took.endswith(f"({round(hours[0])}–{round(hours[-1])} h)")
+    assert took.endswith(f"({round(hours[0])}–{round(hours[-1])})")
 
 
 def test_the_rating_tables_show_the_mean_and_count_of_the_tasting_notes(owner_client, demo_owner):
