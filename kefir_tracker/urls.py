@@ -10,6 +10,7 @@ urlpatterns = [
     path("grains/", include("kefir_tracker.grains.urls")),
     path("account/", include("kefir_tracker.accounts.urls")),
     path("account/data/", include("kefir_tracker.archive.urls")),
+    path("", include("kefir_tracker.reminders.urls")),
     path("admin/", admin.site.urls),
 ]
 
