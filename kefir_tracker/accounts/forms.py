@@ -1,3 +1,5 @@
+from datetime import time
+
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -168,12 +170,22 @@ class PreferencesForm(forms.ModelForm):
 
 
 class TimeOfDayInput(forms.TimeInput):
-    """The phone's own time picker; it sends 24-hour "07:30" whatever clock it shows."""
+    """The phone's own time picker; it sends 24-hour "07:30" whatever clock it shows.
+    What is not a time (only a hand-made post sends one) is shown empty, as a browser
+    would: a time input cannot hold "25:00"."""
 
     input_type = "time"
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%H:%M")
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = time.fromisoformat(value)
+            except ValueError:
+                return None
+        return super().format_value(value)
 
 
 class ReminderChoicesForm(forms.ModelForm):

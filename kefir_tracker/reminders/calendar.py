@@ -54,6 +54,8 @@ def event(reminder: Reminder, absolute_url: str, *, uid_suffix: str = "", stamp=
     if _utc(reminder.at) == start:
         alarm.add("trigger", timedelta(0), parameters={"RELATED": "START"})
     else:
+        # icalendar leaves VALUE out, and a parser then reads the moment as a duration
+        # (ical.js refuses it): RFC 5545 wants it said.
         alarm.add("trigger", _utc(reminder.at), parameters={"VALUE": "DATE-TIME"})
     item.add_component(alarm)
     return item

@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from kefir_tracker.batches.models import Batch
 from kefir_tracker.reminders import calendar, due
-from kefir_tracker.reminders.models import CalendarFeed, make_link, revoke_link
+from kefir_tracker.reminders.models import CalendarFeed, make_link, revoke_link, token_hash
 from kefir_tracker.templating import announce, render, wants_fragment
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -69,9 +69,12 @@ def calendar_context(request, new_token: str | None = None) -> dict:
     """What the account page's calendar card shows: the link if one was just made
     (``new_token``, or the one a plain post left in the session), else whether one exists."""
     token = new_token or request.session.pop(NEW_LINK, None)
+    subscription = CalendarFeed.objects.for_user(request.user).first()
+    if subscription is None or token is None or token_hash(token) != subscription.token_hash:
+        token = None  # turned off or replaced since (another tab, another phone)
     link = feed_link(request, token) if token else None
     return {
-        "calendar_feed": CalendarFeed.objects.for_user(request.user).first(),
+        "calendar_feed": subscription,
         "calendar_link": link,
         "calendar_webcal": link and "webcal://" + link.split("://", 1)[1],
     }
