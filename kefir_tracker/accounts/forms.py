@@ -220,16 +220,12 @@ class ReminderChoicesForm(forms.ModelForm):
         if "quiet_from" in self.errors or "quiet_until" in self.errors:
             return fields
         if start is not None and end is None:
-            self.add_error(
-                "quiet_until", "Give the end of the quiet hours too, or leave both empty."
-            )
+            self.add_error("quiet_until", "Give the end too, or leave both empty.")
         elif end is not None and start is None:
-            self.add_error(
-                "quiet_from", "Give the start of the quiet hours too, or leave both empty."
-            )
+            self.add_error("quiet_from", "Give the start too, or leave both empty.")
         elif start is not None and start == end:
             self.add_error(
                 "quiet_until",
-                "The quiet hours would end as they begin: change one, or leave both empty.",
+                "They would end as they begin: change one, or leave both empty.",
             )
         return fields

@@ -78,17 +78,17 @@ def test_no_quiet_hours_clears_them(owner_client, owner):
         (
             {"quiet_from": "22:00", "quiet_until": ""},
             "quiet_until",
-            "Give the end of the quiet hours too, or leave both empty.",
+            "Give the end too, or leave both empty.",
         ),
         (
             {"quiet_from": "", "quiet_until": "07:00"},
             "quiet_from",
-            "Give the start of the quiet hours too, or leave both empty.",
+            "Give the start too, or leave both empty.",
         ),
         (
             {"quiet_from": "07:00", "quiet_until": "07:00"},
             "quiet_until",
-            "The quiet hours would end as they begin: change one, or leave both empty.",
+            "They would end as they begin: change one, or leave both empty.",
         ),
         (
             {"quiet_from": "25:00", "quiet_until": "07:00"},
