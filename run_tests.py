@@ -6,9 +6,10 @@ checks, the missing-migrations check and pytest (both cores). Browser tests
 need Debian's Chromium at /usr/bin/chromium (or CHROMIUM_PATH); as root this
 script installs it with apt-get. Without it, and outside CI, browser tests are
 skipped with a warning; in CI (CI=true) a missing browser is an error. The
-HTML and accessibility checks need Java and the npm packages of tests/checkers
-(the Nu HTML checker, axe-core): as root the script installs Java and npm with
-apt-get, then runs `npm ci` there; the same rule applies to them. The proxy
+HTML, accessibility and calendar checks need Java and the npm packages of
+tests/checkers (the Nu HTML checker, axe-core, ical.js run by Node): as root the
+script installs Java and npm (with Node) with apt-get, then runs `npm ci` there;
+the same rule applies to them. The proxy
 test runs the app behind Debian's Caddy, installed the same way (where systemd runs,
 the package also starts its own caddy service on port 80); without it
 outside CI that test is skipped.
@@ -31,6 +32,7 @@ CHECKERS = ROOT / "tests" / "checkers"
 CHECKER_FILES = [
     CHECKERS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar",
     CHECKERS / "node_modules" / "axe-core" / "axe.min.js",
+    CHECKERS / "node_modules" / "ical.js" / "dist" / "ical.js",
 ]
 
 
@@ -72,7 +74,7 @@ def ensure_checkers() -> bool:
     installed = CHECKERS / "node_modules" / ".package-lock.json"
     stale = not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime
     if shutil.which("npm") and (stale or not all(p.exists() for p in CHECKER_FILES)):
-        print("Installing the Nu HTML checker and axe-core (npm ci) …", flush=True)
+        print("Installing the Nu HTML checker, axe-core and ical.js (npm ci) …", flush=True)
         # --ignore-scripts: vnu-jar's install script would fetch a Java of its own.
         command = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--silent"]
         subprocess.run(command, cwd=CHECKERS, check=False)

@@ -25,7 +25,7 @@ from kefir_tracker.grains.models import Kind, Origin, Status
 from kefir_tracker.grains.services import change_status
 from tests.checkers import html_errors, require_vnu
 from tests.factories import PASSWORD, make_batch, make_culture, make_tasting, make_weighing
-from tests.test_authorization import PUBLIC, ROUTES
+from tests.test_authorization import PRIVATE_ROUTES, PUBLIC
 
 HX = {"HTTP_HX_REQUEST": "true"}
 # Posted to every form, as a browser can send them: each field a form has is refused
@@ -36,7 +36,7 @@ MOMENTS = ["started_at", "strained_at", "bottled_at", "finished_at"]
 BAD_INPUT = (
     dict.fromkeys(NUMBERS, "-1")
     | dict.fromkeys(MOMENTS, "2000-01-01T07:30")
-    | {"weighed_at": "2999-12-31T07:30", "acquired_on": "2999-12-31"}
+    | {"weighed_at": "2999-12-31T07:30", "acquired_on": "2999-12-31", "quiet_from": "22:00"}
 )
 # Posting to these is not a form: it deletes, or signs out.
 NOT_FORMS = {"batches:delete", "grains:delete", "accounts:logout"}
@@ -119,7 +119,8 @@ def route_urls(name, keywords, batches, cultures):
     """``name`` for each object of the kind it takes (none: once)."""
     if not keywords:
         return [reverse(name)]
-    objects = batches if (name.startswith("batches:") and keywords == ["pk"]) else cultures
+    takes_a_batch = name.startswith(("batches:", "reminders:")) and keywords == ["pk"]
+    objects = batches if takes_a_batch else cultures
     return [reverse(name, kwargs=dict.fromkeys(keywords, obj.pk)) for obj in objects]
 
 
@@ -200,7 +201,7 @@ def test_every_page_and_fragment_is_valid_html(client, owner, settings):
         documents.add(f"POST {sign_in} wrong password {attempt}", signed_out.post(sign_in, wrong))
 
     client.force_login(owner)
-    private = [(name, keywords) for name, keywords in ROUTES if name not in PUBLIC]
+    private = PRIVATE_ROUTES
     urls = [url for name, kw in private for url in route_urls(name, kw, batches, cultures)]
     crawl(client, documents, [(is_htmx, url) for url in urls for is_htmx in (False, True)])
     export = SimpleUploadedFile("kefir.json", b'{"format": "not ours"}')
@@ -217,6 +218,10 @@ def test_every_page_and_fragment_is_valid_html(client, owner, settings):
         for url in route_urls(name, kw, batches, cultures)
     ]
     post_everywhere(client, documents, forms)
+    account = reverse("accounts:account")
+    client.post(reverse("reminders:new_link"))
+    client.get(account)  # where the new link is shown, once
+    documents.add(f"GET {account} with a calendar link made before", client.get(account))
 
     # What the documents must cover, so that "no error" means something.
     everything = "\n".join(documents.values())
@@ -234,6 +239,9 @@ def test_every_page_and_fragment_is_valid_html(client, owner, settings):
         "Nothing was imported",
         "Older batches",
         'class="messages"',
+        'id="calendar-link"',  # a calendar link just made, shown once
+        "You made a calendar link on",
+        "Give the end too, or leave both empty.",  # quiet hours refused
     ):
         assert shown in everything, f"no document shows {shown!r}"
     fragments = [name for name in documents if "(htmx)" in name]

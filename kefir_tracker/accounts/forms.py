@@ -1,3 +1,5 @@
+from datetime import time
+
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -165,3 +167,65 @@ class PreferencesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The places people live in; a zone already stored under an old name stays.
         self.fields["time_zone"].choices = time_zone_groups(self.instance.time_zone)
+
+
+class TimeOfDayInput(forms.TimeInput):
+    """The phone's own time picker; it sends 24-hour "07:30" whatever clock it shows.
+    What is not a time (only a hand-made post sends one) is shown empty, as a browser
+    would: a time input cannot hold "25:00"."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = time.fromisoformat(value)
+            except ValueError:
+                return None
+        return super().format_value(value)
+
+
+class ReminderChoicesForm(forms.ModelForm):
+    """What the calendar feed (and push) remind the person of, and the quiet hours in
+    their time zone: a reminder due then comes when the quiet hours end."""
+
+    class Meta:
+        model = User
+        fields = [
+            "remind_ready",
+            "remind_second_ferment",
+            "remind_grains",
+            "quiet_from",
+            "quiet_until",
+        ]
+        labels = {
+            "remind_ready": "Batches ready to strain",
+            "remind_second_ferment": "Second ferments, and burping the bottles",
+            "remind_grains": "Grains due fresh milk or sugar water",
+            "quiet_from": "From",
+            "quiet_until": "Until",
+        }
+        widgets = {"quiet_from": TimeOfDayInput, "quiet_until": TimeOfDayInput}
+        error_messages = {
+            "quiet_from": {"invalid": "Enter a time, like 22:00."},
+            "quiet_until": {"invalid": "Enter a time, like 07:00."},
+        }
+
+    def clean(self):
+        fields = super().clean()
+        start, end = fields.get("quiet_from"), fields.get("quiet_until")
+        if "quiet_from" in self.errors or "quiet_until" in self.errors:
+            return fields
+        if start is not None and end is None:
+            self.add_error("quiet_until", "Give the end too, or leave both empty.")
+        elif end is not None and start is None:
+            self.add_error("quiet_from", "Give the start too, or leave both empty.")
+        elif start is not None and start == end:
+            self.add_error(
+                "quiet_until",
+                "They would end as they begin: change one, or leave both empty.",
+            )
+        return fields

@@ -22,6 +22,7 @@ urlpatterns = [
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("sign-up/", views.sign_up, name="sign_up"),
     path("", views.account, name="account"),
+    path("reminders/", views.reminders, name="reminders"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(

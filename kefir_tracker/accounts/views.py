@@ -7,12 +7,21 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LogoutView
 from django.db import connection, transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from kefir_tracker.accounts.forms import FirstRunForm, PreferencesForm, SignUpForm
+from kefir_tracker.accounts.forms import (
+    FirstRunForm,
+    PreferencesForm,
+    ReminderChoicesForm,
+    SignUpForm,
+)
 from kefir_tracker.accounts.models import User, zone_label
 from kefir_tracker.demo import fill_with_demo_year
+from kefir_tracker.reminders.views import calendar_context
+from kefir_tracker.templating import announce, render, wants_fragment
 
 
 def installation_is_new() -> bool:
@@ -90,6 +99,20 @@ def sign_up(request):
     return render(request, "accounts/sign_up.html", {"form": form})
 
 
+def _account_page(request, preferences=None, reminders=None):
+    """The account page, with any form sent back with its errors as typed."""
+    context = {
+        "form": preferences or PreferencesForm(instance=request.user),
+        "reminders_form": reminders or ReminderChoicesForm(instance=request.user),
+        **calendar_context(request),
+    }
+    response = render(request, "accounts/account.html", context)
+    if context["calendar_link"]:
+        # Shown once: not kept for Back or the back/forward cache either.
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def account(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
@@ -97,7 +120,26 @@ def account(request):
         form.save()
         messages.success(request, "Preferences saved.")
         return redirect("accounts:account")
-    return render(request, "accounts/account.html", {"form": form})
+    return _account_page(request, preferences=form if form.is_bound else None)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def reminders(request):
+    """The reminder choices: saved whole or not at all; with htmx, the card swapped."""
+    form = ReminderChoicesForm(request.POST, instance=request.user)
+    if form.is_valid():
+        form.save(commit=False).save(update_fields=form.Meta.fields)
+        done = "Reminder choices saved."
+        if not wants_fragment(request):
+            messages.success(request, done)
+            return redirect(reverse("accounts:account") + "#reminders")
+        form = ReminderChoicesForm(instance=request.user)
+        response = render(request, "accounts/account.html#reminders", {"reminders_form": form})
+        return announce(response, done, "#reminders-heading")
+    if wants_fragment(request):
+        return render(request, "accounts/account.html#reminders", {"reminders_form": form})
+    return _account_page(request, reminders=form)
 
 
 class SignOutView(LogoutView):

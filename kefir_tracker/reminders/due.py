@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from kefir_tracker.batches import cycle
 from kefir_tracker.batches.models import Batch
-from kefir_tracker.batches.services import fermenting_with_estimates
+from kefir_tracker.batches.services import estimate, fermenting_with_estimates, usual_durations
 from kefir_tracker.grains.models import HUNGRY_AFTER, MILK_CHANGE_AFTER, Culture, Kind, Status
 
 READY = "ready"
@@ -73,7 +74,7 @@ def _ready(user, batch: Batch) -> Reminder:
         topic=READY,
         due_at=estimate.ready_at,
         title=f"{batch.culture.name} #{batch.number} should be ready",
-        body=f"{batch.get_base_display()} kefir: taste it, and strain it when you like it.",
+        body=f"{capfirst(batch.get_base_display())} kefir: taste it, and strain it when you like it.",
         url=reverse("batches:detail", args=[batch.pk]),
     )
 
@@ -166,3 +167,18 @@ def upcoming(user, now: datetime | None = None) -> list[Reminder]:
         )
         reminders.extend(filter(None, (_grains(user, culture) for culture in cultures)))
     return sorted(reminders, key=lambda reminder: (reminder.at, reminder.key))
+
+
+def for_batch(user, batch: Batch, now: datetime | None = None) -> list[Reminder]:
+    """What one batch is due for, whatever the person chose to hear about (they asked
+    for this batch): its ready time while it ferments, its second ferment (and burps)
+    while bottled. Nothing for a batch strained and not bottled, finished or discarded."""
+    now = now or timezone.now()
+    if batch.discarded:
+        return []
+    if batch.strained_at is None:
+        batch.estimate = estimate(batch, usual_durations(user))
+        return [_ready(user, batch)]
+    if cycle.second_ferment_window(batch) is not None:
+        return _second_ferment(user, batch, now)
+    return []

@@ -1,5 +1,7 @@
-"""The Nu HTML checker (vnu) and axe-core, from the npm packages in this folder
-(`npm ci --prefix tests/checkers --ignore-scripts`, which run_tests.py does).
+"""The Nu HTML checker (vnu), axe-core and Mozilla's ical.js (Thunderbird's calendar
+parser, a second opinion on our iCalendar besides the icalendar library that writes
+it), from the npm packages in this folder (`npm ci --prefix tests/checkers
+--ignore-scripts`, which run_tests.py does).
 
 Without them a test that needs one is skipped with a warning, except in CI
 (CI=true), where a missing checker is a failure: CI must run every check.
@@ -18,6 +20,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 VNU_JAR = HERE / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
+ICAL_JS = HERE / "node_modules" / "ical.js" / "dist" / "ical.js"
+ICAL_SUMMARY = HERE / "ical-summary.mjs"
 INSTALL = "npm ci --prefix tests/checkers --ignore-scripts (python3 run_tests.py does it)"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -112,3 +116,25 @@ def axe_violations(page) -> list[str]:
         for violation in result["violations"]
         for node in violation["nodes"]
     ]
+
+
+class ICalendarRefused(Exception):
+    """ical.js could not read the calendar; the message is its error."""
+
+
+def ical_js(text: bytes) -> dict:
+    """What ical.js reads in an iCalendar file (ical-summary.mjs: the calendar's
+    properties, and each event with its alarms and when they ring, times in UTC ISO
+    8601); raises ICalendarRefused with the parser's error. Skips (or in CI fails) the
+    test without Node or ical.js."""
+    node = shutil.which("node")
+    if node is None:
+        missing("Node.js (apt-get install nodejs)")
+    if not ICAL_JS.exists():
+        missing(f"ical.js ({ICAL_JS.relative_to(HERE.parent.parent)})")
+    result = subprocess.run(
+        [node, str(ICAL_SUMMARY)], input=text, capture_output=True, check=False, timeout=60
+    )
+    if result.returncode != 0:
+        raise ICalendarRefused(result.stderr.decode(errors="replace"))
+    return json.loads(result.stdout)
