@@ -53,4 +53,5 @@ def test_today_copes_with_a_usual_time_of_nothing(owner_client, culture):
     make_batch(culture, started_at=timezone.now() - timedelta(hours=2))
     response = owner_client.get(reverse("batches:today"))
     assert response.status_code == 200
-    assert "ready since" in response.text
+    # A lone batch strained as it started is an outlier to the model, not the usual time.
+    assert "ready ≈" in response.text

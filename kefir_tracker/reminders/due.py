@@ -18,7 +18,8 @@ from django.utils.text import capfirst
 
 from kefir_tracker.batches import cycle
 from kefir_tracker.batches.models import Batch
-from kefir_tracker.batches.services import estimate, fermenting_with_estimates, usual_durations
+from kefir_tracker.batches.services import estimate, fermenting_with_estimates
+from kefir_tracker.forecast.model import model_for
 from kefir_tracker.grains.models import HUNGRY_AFTER, MILK_CHANGE_AFTER, Culture, Kind, Status
 
 READY = "ready"
@@ -177,7 +178,7 @@ def for_batch(user, batch: Batch, now: datetime | None = None) -> list[Reminder]
     if batch.discarded:
         return []
     if batch.strained_at is None:
-        batch.estimate = estimate(batch, usual_durations(user))
+        batch.estimate = estimate(batch, model_for(user))
         return [_ready(user, batch)]
     if cycle.second_ferment_window(batch) is not None:
         return _second_ferment(user, batch, now)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kefir_tracker.batches import services
+from kefir_tracker.forecast.model import model_for
 from kefir_tracker.grains.models import Kind
 from tests.factories import make_batch, make_culture
 from tests.reminders.helpers import events, utc
@@ -26,7 +27,7 @@ def test_the_owner_gets_a_file_with_the_predicted_ready_time_and_an_alarm_then(
     owner_client, owner, fermenting
 ):
     response = owner_client.get(calendar_url(fermenting))
-    predicted = services.estimate(fermenting, services.usual_durations(owner)).ready_at
+    predicted = services.estimate(fermenting, model_for(owner)).ready_at
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"

@@ -182,8 +182,10 @@ def test_the_uids_stay_the_same_from_one_read_to_the_next_and_after_an_unrelated
     third = events(Client().get(link))
 
     assert set(first) == set(second)
+    assert set(first) <= set(third)  # a new strained batch may move ready times, not UIDs
     for uid, event in first.items():
-        assert utc(third[uid]["DTSTART"]) == utc(event["DTSTART"])
+        if "-ready@" not in uid:
+            assert utc(third[uid]["DTSTART"]) == utc(event["DTSTART"])
     # Another jar, strained two days ago, are hungry tomorrow: one more event.
     assert set(third) - set(first) == {next(uid for uid in third if f"grains-{other.pk}-" in uid)}
 
