@@ -9,6 +9,7 @@ burst. These times are the guides', not learned: people bottle too variously
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kefir_tracker.batches.models import Base
 from kefir_tracker.grains.models import Kind
 
 SECOND_FERMENT_HOURS = {Kind.MILK: (4, 12), Kind.WATER: (24, 72)}
@@ -29,23 +30,19 @@ class Window:
         return now > self.end
 
 
-def kind_of(batch) -> str:
-    return Kind.WATER if batch.base == "water" else Kind.MILK
-
-
 def second_ferment_window(batch) -> Window | None:
     """When a bottled batch's second ferment is done, by the guides; None if not bottled
     or already finished (or discarded)."""
     if batch.bottled_at is None or batch.finished_at is not None or batch.discarded:
         return None
-    low, high = SECOND_FERMENT_HOURS[kind_of(batch)]
+    low, high = SECOND_FERMENT_HOURS[Base(batch.base).kind]
     return Window(batch.bottled_at + timedelta(hours=low), batch.bottled_at + timedelta(hours=high))
 
 
 def next_burp(batch, now: datetime) -> datetime | None:
     """Water kefir bottles in a second ferment are burped every BURP_EVERY from bottling;
     the next time at or after ``now``. None for milk kefir or a batch not in a second ferment."""
-    if second_ferment_window(batch) is None or kind_of(batch) != Kind.WATER:
+    if second_ferment_window(batch) is None or Base(batch.base).kind != Kind.WATER:
         return None
     since = max(now - batch.bottled_at, timedelta(0))
     burps = since // BURP_EVERY + 1

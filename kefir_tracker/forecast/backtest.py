@@ -12,6 +12,7 @@ guides' typical time at the room temperature.
 from dataclasses import dataclass, field
 from statistics import median
 
+from kefir_tracker.batches.models import Base
 from kefir_tracker.forecast.model import (
     DOUBLING_C,
     LEARN_FROM,
@@ -19,7 +20,6 @@ from kefir_tracker.forecast.model import (
     REFERENCE_C,
     Observation,
     ReadyModel,
-    kind_of,
 )
 
 OLD_RULE_FROM_LAST = 20
@@ -30,7 +30,7 @@ def old_rule_hours(history: list[Observation], target: Observation) -> float:
     same_base = [obs.hours for obs in history if obs.base == target.base]
     if same_base:
         return median(same_base[-OLD_RULE_FROM_LAST:])
-    hours = PRIOR_HOURS[kind_of(target.base)]
+    hours = PRIOR_HOURS[Base(target.base).kind]
     if target.room_temp_c is not None:
         low, high = OLD_RULE_ROOM_C
         room = min(max(target.room_temp_c, low), high)

@@ -60,10 +60,6 @@ _MILK_BASES = ("goat", "soy", "coconut")  # offsets from cow milk
 _PARAMS = ("milk", "water", *_MILK_BASES, "temperature", "ratio")
 
 
-def kind_of(base: str) -> str:
-    return Kind.WATER if base == "water" else Kind.MILK
-
-
 @dataclass(frozen=True)
 class Observation:
     """One strained batch, as the model sees it."""
@@ -121,11 +117,11 @@ def _ratio_term(base: str, grains_g, volume_ml) -> float:
     if not grains_g or not volume_ml:
         return 0.0
     per_litre = float(grains_g) * 1000 / float(volume_ml)
-    return math.log(per_litre / REFERENCE_G_PER_L[kind_of(base)])
+    return math.log(per_litre / REFERENCE_G_PER_L[Base(base).kind])
 
 
 def _features(base: str, celsius: float, ratio_term: float) -> dict[str, float]:
-    features = {kind_of(base): 1.0, "temperature": celsius - REFERENCE_C, "ratio": ratio_term}
+    features = {Base(base).kind: 1.0, "temperature": celsius - REFERENCE_C, "ratio": ratio_term}
     if base in _MILK_BASES:
         features[base] = 1.0
     return features
@@ -346,7 +342,7 @@ class ReadyModel:
         """Forecasts over ``temperatures`` at the person's usual grains per litre for ``base``."""
         mine = self.by_base.get(str(base), [])
         ratios = sorted(obs.grains_g * 1000 / obs.volume_ml for obs in mine if obs.volume_ml)
-        per_litre = median(ratios) if ratios else REFERENCE_G_PER_L[kind_of(str(base))]
+        per_litre = median(ratios) if ratios else REFERENCE_G_PER_L[Base(base).kind]
         return [
             (celsius, self.predict(base, room_temp_c=celsius, grains_g=per_litre, volume_ml=1000))
             for celsius in temperatures
@@ -357,7 +353,7 @@ class ReadyModel:
         features = _features(base, self.room_c(room_temp_c, when), 0.0)
         without_ratio = self._log_hours(culture_id, features)
         slope = min(self.params["ratio"], -0.1)  # more grains, never slower
-        return REFERENCE_G_PER_L[kind_of(base)] * math.exp(
+        return REFERENCE_G_PER_L[Base(base).kind] * math.exp(
             (math.log(hours) - without_ratio) / slope
         )
 

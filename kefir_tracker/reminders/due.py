@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from kefir_tracker.batches import cycle
-from kefir_tracker.batches.models import Batch
+from kefir_tracker.batches.models import Base, Batch
 from kefir_tracker.batches.services import estimate, fermenting_with_estimates
 from kefir_tracker.forecast.model import model_for
 from kefir_tracker.grains.models import HUNGRY_AFTER, MILK_CHANGE_AFTER, Culture, Kind, Status
@@ -96,7 +96,7 @@ def _second_ferment(user, batch: Batch, now: datetime) -> list[Reminder]:
             url=url,
         )
     ]
-    if cycle.kind_of(batch) == Kind.WATER:
+    if batch.base == Base.WATER:
         burp = cycle.next_burp(batch, now)
         while burp is not None and burp < window.end and len(reminders) <= BURPS_AHEAD:
             number = (burp - batch.bottled_at) // cycle.BURP_EVERY
