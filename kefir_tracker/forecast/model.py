@@ -58,9 +58,11 @@ LEARN_FROM = 400  # the latest strained batches: older ones weigh little anyway
 _BASES = ("cow", "goat", "soy", "coconut", "water")
 _MILK_BASES = ("goat", "soy", "coconut")  # offsets from cow milk
 _PARAMS = ("milk", "water", *_MILK_BASES, "temperature", "ratio")
+_INDEX = {name: i for i, name in enumerate(_PARAMS)}
+_TEMPERATURE, _RATIO = _INDEX["temperature"], _INDEX["ratio"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """One strained batch, as the model sees it."""
 
@@ -120,11 +122,14 @@ def _ratio_term(base: str, grains_g, volume_ml) -> float:
     return math.log(per_litre / REFERENCE_G_PER_L[Base(base).kind])
 
 
-def _features(base: str, celsius: float, ratio_term: float) -> dict[str, float]:
-    features = {Base(base).kind: 1.0, "temperature": celsius - REFERENCE_C, "ratio": ratio_term}
+def _features(base: str, celsius: float, ratio_term: float) -> tuple[tuple[int, float], ...]:
+    """The batch's non-zero terms, as (index in _PARAMS, value): the fit visits each
+    batch's few terms thousands of times a request, so no dict lookups there."""
+    kind = _INDEX[Base(base).kind], 1.0
+    terms = (_TEMPERATURE, celsius - REFERENCE_C), (_RATIO, ratio_term)
     if base in _MILK_BASES:
-        features[base] = 1.0
-    return features
+        return kind, (_INDEX[base], 1.0), *terms
+    return kind, *terms
 
 
 def _prior() -> tuple[dict[str, float], dict[str, float]]:
@@ -172,6 +177,7 @@ class ReadyModel:
         self.month_c = self._month_temperatures(observations)
         self.mean_c = self._mean_temperature(observations)
         self.params = _prior()[0]
+        self._coefficients = [self.params[name] for name in _PARAMS]
         self.grains_offset: dict[int, float] = {}
         self.grains_count: dict[int, int] = defaultdict(int)
         self.below = self.above = RANGE_Z * PRIOR_SPREAD
@@ -227,10 +233,16 @@ class ReadyModel:
         leverage = None
         for _ in range(PASSES):
             matrix = self._fit_params(rows, robust, spread)
-            self._fit_grains(rows, robust)
+            # What the shared terms leave for each batch, before its colony's pace.
+            left = [target - self._log_hours(None, f) for _, f, target, _ in rows]
+            self._fit_grains(rows, left, robust)
             if leverage is None:
                 leverage = self._leverage(rows, matrix, spread)
-            residuals = [target - self._log_hours(obs.culture_id, f) for obs, f, target, _ in rows]
+            offsets = self.grains_offset
+            residuals = [
+                r - offsets.get(obs.culture_id, 0.0)
+                for r, (obs, *_) in zip(left, rows, strict=True)
+            ]
             n, k = len(residuals), SPREAD_PSEUDO_BATCHES
             spread = math.sqrt((n * _spread(residuals) ** 2 + k * PRIOR_SPREAD**2) / (n + k))
             # Weighed by how far each batch is from what the others say (its residual
@@ -245,21 +257,25 @@ class ReadyModel:
         """Weighted least squares on log hours less each colony's current offset, with
         the priors as extra equations; returns the normal equations' matrix."""
         prior_mean, prior_precision = _prior()
-        index = {name: i for i, name in enumerate(_PARAMS)}
         noise = 1 / spread**2
-        matrix = [[0.0] * len(_PARAMS) for _ in _PARAMS]
-        vector = [0.0] * len(_PARAMS)
-        for name, i in index.items():
+        size = len(_PARAMS)
+        matrix = [[0.0] * size for _ in _PARAMS]
+        vector = [0.0] * size
+        for name, i in _INDEX.items():
             matrix[i][i] += prior_precision[name]
             vector[i] += prior_precision[name] * prior_mean[name]
+        offsets = self.grains_offset
         for (obs, features, target, recency), weight in zip(rows, robust, strict=True):
             w = noise * recency * weight
-            target -= self.grains_offset.get(obs.culture_id, 0.0)
-            for a, xa in features.items():
-                vector[index[a]] += w * xa * target
-                for b, xb in features.items():
-                    matrix[index[a]][index[b]] += w * xa * xb
+            target -= offsets.get(obs.culture_id, 0.0)
+            for a, xa in features:
+                wxa = w * xa
+                vector[a] += wxa * target
+                row = matrix[a]
+                for b, xb in features:
+                    row[b] += wxa * xb
         self.params = dict(zip(_PARAMS, _solve(matrix, vector), strict=True))
+        self._coefficients = [self.params[name] for name in _PARAMS]
         return matrix
 
     def _leverage(self, rows, matrix, spread) -> list[float]:
@@ -267,17 +283,12 @@ class ReadyModel:
         parameters' part (x' A^-1 x w) plus its colony's offset's part."""
         size = len(_PARAMS)
         columns = [_solve(matrix, [float(i == j) for j in range(size)]) for i in range(size)]
-        index = {name: i for i, name in enumerate(_PARAMS)}
         per_grains = defaultdict(float)
         for obs, _, _, recency in rows:
             per_grains[obs.culture_id] += recency
         leverage = []
         for obs, features, _, recency in rows:
-            quadratic = sum(
-                xa * xb * columns[index[a]][index[b]]
-                for a, xa in features.items()
-                for b, xb in features.items()
-            )
+            quadratic = sum(xa * xb * columns[a][b] for a, xa in features for b, xb in features)
             own = recency / (per_grains[obs.culture_id] + GRAINS_PSEUDO_BATCHES)
             leverage.append(min(recency * quadratic / spread**2 + own, MAX_LEVERAGE))
         return leverage
@@ -293,14 +304,13 @@ class ReadyModel:
         self.below = (n * below + k * prior) / (n + k)
         self.above = (n * above + k * prior) / (n + k)
 
-    def _fit_grains(self, rows, robust) -> None:
+    def _fit_grains(self, rows, left, robust) -> None:
         """Each colony's own pace: its weighted mean residual, shrunk towards none."""
         sums, weights = defaultdict(float), defaultdict(float)
         self.grains_count.clear()
-        for (obs, features, target, recency), weight in zip(rows, robust, strict=True):
+        for (obs, _, _, recency), residual, weight in zip(rows, left, robust, strict=True):
             if obs.culture_id is None:
                 continue
-            residual = target - self._log_hours(None, features)
             sums[obs.culture_id] += recency * weight * residual
             weights[obs.culture_id] += recency * weight
             self.grains_count[obs.culture_id] += 1
@@ -309,7 +319,8 @@ class ReadyModel:
         }
 
     def _log_hours(self, culture_id, features) -> float:
-        value = sum(self.params[name] * x for name, x in features.items())
+        coefficients = self._coefficients
+        value = sum(coefficients[i] * x for i, x in features)
         return value + self.grains_offset.get(culture_id, 0.0)
 
     # ---- asking ----
