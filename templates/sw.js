@@ -1,6 +1,6 @@
 // Kefir Tracker's service worker, served at /sw.js by kefir_tracker/offline.py.
 // The app shell (CSS, scripts, icons, the offline page) is kept at install; the
-// last-seen Today, History, grains and batch pages are kept as they are fetched
+// last-seen Today, History, Insights, grains and batch pages are kept as they are fetched
 // (network first) and shown, with the offline banner, when the network fails.
 // The list of files below changes with every release, and with it this file: the
 // new worker replaces the old one and deletes its caches.
@@ -14,8 +14,8 @@ const PAGES = "kefir-pages";
 const SHELL_FILES = {{ shell|tojson }};
 const OFFLINE_PAGE = {{ offline_url|tojson }};
 const SIGNED_OUT_PAGES = [{{ sign_in_url|tojson }}, {{ sign_up_url|tojson }}];
-// Pages worth having offline: Today, History, the grains and their batches.
-const KEPT = [/^\/$/, /^\/history\/$/, /^\/grains\/(lineage\/|\d+\/)?$/, /^\/batches\/\d+\/$/];
+// Pages worth having offline: Today, History, Insights, the grains and their batches.
+const KEPT = [/^\/$/, /^\/(history|insights)\/$/, /^\/grains\/(lineage\/|\d+\/)?$/, /^\/batches\/\d+\/$/];
 // A kitchen Wi-Fi that answers nothing: after this long, the kept copy.
 const NETWORK_WAIT_MS = 6000;
 
@@ -67,7 +67,9 @@ async function navigate(event, url) {
   }
   const kept = KEPT.some((pattern) => pattern.test(url.pathname));
   const key = url.origin + url.pathname + url.search;
-  const network = fetch(event.request).then(async (response) => {
+  // Back and Forward ask for the browser's HTTP cache first, which would answer offline
+  // with the page as it was, banner hidden: the network, or the copy kept here.
+  const network = fetch(event.request, { cache: "no-cache" }).then(async (response) => {
     const html = (response.headers.get("Content-Type") || "").startsWith("text/html");
     if (kept && response.status === 200 && response.type === "basic" && html) {
       const cache = await caches.open(PAGES);

@@ -34,3 +34,11 @@ def wait_for_worker(page):
         " && navigator.serviceWorker.controller.state === 'activated'",
         timeout=30000,
     )
+
+
+def back_online(page):
+    """The connection back, as a phone tells the page. Chromium's emulation tells only
+    the documents that were open when it went offline: a page loaded offline (a kept
+    copy) would never hear ``online``, so it is told here as the phone would tell it."""
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")

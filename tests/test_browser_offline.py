@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kefir_tracker.batches.models import Batch
-from tests.browser import sign_in_through_the_form, wait_for_worker
+from tests.browser import back_online, sign_in_through_the_form, wait_for_worker
 from tests.factories import make_batch, make_culture
 
 pytestmark = pytest.mark.browser
@@ -193,13 +193,17 @@ def test_offline_the_last_seen_page_shows_with_the_banner_and_an_unseen_one_the_
     page = signed_in_page
     url = live_server.url
     wait_for_worker(page)
+    page.goto(f"{url}/insights/")
     page.goto(f"{url}/history/")
     page.goto(f"{url}/")
     seen_at = page.locator("#offline-banner time").text_content()
     page.context.set_offline(True)
 
-    page.goto(f"{url}/history/")
+    page.goto(f"{url}/insights/")
     banner = page.locator("#offline-banner")
+    expect(banner).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Insights")
+    page.goto(f"{url}/history/")
     expect(banner).to_be_visible()
     expect(banner).to_have_text(f"Offline — showing what you saw at {seen_at}")
     assert re.fullmatch(r"\d\d:\d\d", seen_at)
@@ -210,7 +214,7 @@ def test_offline_the_last_seen_page_shows_with_the_banner_and_an_unseen_one_the_
 
     page.go_back()
     expect(banner).to_be_visible()
-    page.context.set_offline(False)
+    back_online(page)
     expect(banner).to_have_text(f"Back online — this page is from {seen_at}. Show it as it is now")
     banner.get_by_role("link", name="Show it as it is now").click()
     expect(page.locator("#offline-banner")).to_be_hidden()
