@@ -16,7 +16,7 @@ from django.utils import timezone
 from kefir_tracker import dates
 from kefir_tracker.batches.models import Action, Base, Batch, TastingNote
 from kefir_tracker.forecast.model import Forecast, ReadyModel, model_for
-from kefir_tracker.grains.models import UNDO_FOR, Culture, Kind, Status
+from kefir_tracker.grains.models import Culture, Kind, Status
 
 STARTABLE = (Status.ACTIVE, Status.RESTING)
 

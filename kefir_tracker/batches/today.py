@@ -99,9 +99,7 @@ def today_for(owner, cultures: list[Culture], now: datetime | None = None) -> To
     model = model_for(owner) if fermenting else None
     for batch in fermenting:
         add_card_facts(batch, now, model)
-    today.fermenting = sorted(
-        fermenting, key=lambda b: (not b.is_overdue, b.started_at, b.pk)
-    )
+    today.fermenting = sorted(fermenting, key=lambda b: (not b.is_overdue, b.started_at, b.pk))
 
     waiting = mine.with_status(BatchStatus.STRAINED).filter(
         strained_at__gte=now - cycle.TASTE_WITHIN
