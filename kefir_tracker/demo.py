@@ -219,6 +219,7 @@ class DemoYear:
             mine = [b for b in self.batches if b.culture is g.record]
             for batch, base in zip(mine[-len(g.last_bases) :], g.last_bases, strict=False):
                 batch.base = base
+        self.this_morning()
         self.write_batches()
         self.write_weighings()
 
@@ -353,6 +354,25 @@ class DemoYear:
             thickness=thickness,
             notes=text,
         )
+
+    def this_morning(self) -> None:
+        """Today shows every part of the cycle: the latest strained batch of the milk
+        grains still waits for a tasting (strained within the last two days: their
+        pause between batches is shorter), and the water grains' latest is in bottles,
+        a second ferment under way. Without a draw from ``rng``: the year stays as it was."""
+        for name, bottle in (("Little B", False), ("Tibicos B", True)):
+            record = self.grains[name].record
+            strained = [
+                (index, batch)
+                for index, batch in enumerate(self.batches)
+                if batch.culture is record and batch.strained_at and not batch.discarded
+            ]
+            index, batch = strained[-1]
+            self.tastings = [(i, note) for i, note in self.tastings if i != index]
+            if bottle:
+                batch.flavourings = batch.flavourings or FLAVOURS_WATER[0]
+                batch.bottled_at = batch.bottled_at or batch.strained_at + timedelta(minutes=20)
+                batch.finished_at = None
 
     def write_batches(self) -> None:
         number_in_start_order(self.batches)

@@ -94,3 +94,11 @@ def test_reset_replaces_the_demo_year_with_a_fresh_one(demo):
 def test_if_empty_leaves_an_installation_with_users_alone(owner):
     call_command("demo_data", "--if-empty", stdout=StringIO())
     assert not User.objects.filter(username="demo").exists()
+
+
+def test_today_on_the_demo_shows_every_part_of_the_cycle(client, demo):
+    client.post("/account/sign-in/", {"username": "demo", "password": "demo"})
+    page = client.get("/").content.decode()
+    for heading in ("Fermenting now", "Waiting for a tasting", "Second ferment", "Grains"):
+        assert f">{heading}</h2>" in page, heading
+    assert "Burp the bottles" in page  # the bottles are water kefir

@@ -19,9 +19,14 @@ from tests.factories import make_batch, make_culture
 KEY = re.compile(r'<input type="hidden" name="once" value="([0-9a-f-]{36})"')
 
 
-def form_key(client, url) -> str:
-    """The one-time key of the form on the page at ``url``, as the phone got it."""
-    keys = KEY.findall(client.get(url).content.decode())
+def form_key(client, url, form_id="") -> str:
+    """The one-time key of the form on the page at ``url`` (of the form ``form_id``, where
+    the page has several), as the phone got it."""
+    page = client.get(url).content.decode()
+    if form_id:
+        page = page[page.index(f'<form id="{form_id}"') :]
+        page = page[: page.index("</form>")]
+    keys = KEY.findall(page)
     assert len(keys) == 1, keys
     return keys[0]
 
@@ -83,7 +88,9 @@ def test_two_different_starts_are_two_batches_after_a_strain(owner_client, cultu
     owner_client.post(url, {**fields, "once": form_key(owner_client, f"/?start={culture.pk}")})
     batch = Batch.objects.get()
     owner_client.post(reverse("batches:strain", args=[batch.pk]), {})
-    owner_client.post(url, {**fields, "once": form_key(owner_client, f"/?start={culture.pk}")})
+    # Today now also offers to bottle the strained batch: the start form's own key.
+    key = form_key(owner_client, f"/?start={culture.pk}", form_id=f"start-{culture.pk}")
+    owner_client.post(url, {**fields, "once": key})
     assert sorted(Batch.objects.values_list("number", flat=True)) == [1, 2]
 
 

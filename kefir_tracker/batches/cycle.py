@@ -14,6 +14,14 @@ from kefir_tracker.grains.models import Kind
 
 SECOND_FERMENT_HOURS = {Kind.MILK: (4, 12), Kind.WATER: (24, 72)}
 BURP_EVERY = timedelta(hours=12)
+# Nobody logs a burp, so a burp's time is shown as due for this long after it
+# comes; then the next one is what matters.
+BURP_DUE_FOR = timedelta(hours=2)
+# Today asks "How does it taste?" of batches strained this recently: the kefir is
+# drunk within a day or two, and a tasting note is worth most while the taste is
+# fresh. Older untasted batches would pile up into a nagging list; History still
+# finds them (status "strained").
+TASTE_WITHIN = timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -47,3 +55,16 @@ def next_burp(batch, now: datetime) -> datetime | None:
     since = max(now - batch.bottled_at, timedelta(0))
     burps = since // BURP_EVERY + 1
     return batch.bottled_at + burps * BURP_EVERY
+
+
+def burps_ahead(batch, now: datetime, most: int = 3) -> list[datetime]:
+    """The burps a page shown at ``now`` names, in order: the latest one if it came less
+    than BURP_DUE_FOR ago (it is due now), then the next ones before the second ferment's
+    window ends, ``most`` in all. Empty for milk kefir or a batch not in a second ferment."""
+    window = second_ferment_window(batch)
+    burp = next_burp(batch, now - BURP_DUE_FOR)
+    burps = []
+    while burp is not None and burp < window.end and len(burps) < most:
+        burps.append(burp)
+        burp += BURP_EVERY
+    return burps

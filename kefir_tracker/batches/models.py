@@ -244,6 +244,18 @@ class Batch(models.Model):
             ),
             # Today's just-strained cards (their Undo): the last minutes' one-tap changes.
             models.Index(fields=["owner", "last_action_at"], name="batch_undo"),
+            # Today's "waiting for a tasting": the last days' range of the strained ones.
+            models.Index(
+                fields=["owner", "strained_at"],
+                condition=Q(strained_at__isnull=False, bottled_at__isnull=True, discarded=False),
+                name="batch_strained",
+            ),
+            # Today's "second ferment": the few batches in bottles now.
+            models.Index(
+                fields=["owner", "bottled_at"],
+                condition=Q(bottled_at__isnull=False, finished_at__isnull=True, discarded=False),
+                name="batch_in_bottles",
+            ),
         ]
         constraints = [
             # One colony ferments one batch at a time.

@@ -16,7 +16,7 @@ from django.utils import timezone
 from kefir_tracker import dates
 from kefir_tracker.batches.models import Action, Base, Batch, TastingNote
 from kefir_tracker.forecast.model import Forecast, ReadyModel, model_for
-from kefir_tracker.grains.models import UNDO_FOR, Culture, Kind, Status
+from kefir_tracker.grains.models import Culture, Kind, Status
 
 STARTABLE = (Status.ACTIVE, Status.RESTING)
 
@@ -243,23 +243,6 @@ def estimate(batch: Batch, model: ReadyModel) -> Estimate:
     return Estimate(started_at=batch.started_at, forecast=forecast)
 
 
-def fermenting_and_just_strained(owner) -> list[Batch]:
-    """The owner's fermenting batches, oldest first, each with ``.estimate``, and those
-    strained in the last minutes (their card offers Undo). Three queries: asked in one,
-    either half would read all of the owner's batches instead of its own index range
-    (batch_fermenting, batch_undo)."""
-    mine = Batch.objects.for_user(owner).select_related("culture").order_by()
-    cutoff = timezone.now() - UNDO_FOR
-    just_strained = mine.filter(last_action_at__gte=cutoff, last_action=Action.STRAIN)
-    batches = sorted(
-        [*mine.fermenting(), *just_strained], key=lambda batch: (batch.started_at, batch.pk)
-    )
-    model = model_for(owner) if batches else None
-    for batch in batches:
-        batch.estimate = estimate(batch, model) if batch.strained_at is None else None
-    return batches
-
-
 def fermenting_with_estimates(owner) -> list[Batch]:
     """The owner's fermenting batches, oldest first, each with ``.estimate``."""
     batches = list(
@@ -273,14 +256,15 @@ def fermenting_with_estimates(owner) -> list[Batch]:
 
 def startable_cultures_with_last_batch(owner) -> list[Culture]:
     """Grains that can start a batch, active first, then resting ones; each with
-    ``.last_batch`` (the latest not discarded, or None) and the dairy-rotation figures
-    (``needs_dairy``). Two queries."""
+    ``.last_batch`` (the latest not discarded, or None), the dairy-rotation figures
+    (``needs_dairy``) and ``last_fed_at`` (for ``food_due``). Two queries."""
     last = Batch.objects.filter(culture=OuterRef("pk"), discarded=False).order_by(
         "-started_at", "-pk"
     )
     cultures = list(
         startable_cultures()
         .for_user(owner)
+        .with_last_fed()
         .order_by("status", "name")  # "active" sorts before "resting"
         .annotate(last_batch_id=Subquery(last.values("pk")[:1]))
     )

@@ -34,6 +34,7 @@ from kefir_tracker.batches.forms import (
 )
 from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import keyset_page, keyset_through
+from kefir_tracker.batches.today import add_card_facts, today_for
 from kefir_tracker.forecast.model import model_for
 from kefir_tracker.forms import parse_id
 from kefir_tracker.grains.views import get_culture
@@ -102,11 +103,11 @@ def _today_context(request, bound_form=None, open_culture=None):
     """Today's cards. Only the start form asked for (``open_culture``, or one sent back
     with errors) is rendered; the others load when their card is opened."""
     cultures = services.startable_cultures_with_last_batch(request.user)
+    cycle_today = today_for(request.user, cultures)
     for extra in (bound_form and bound_form.culture, open_culture):
         if extra is not None and extra not in cultures:
             cultures.append(extra)
-    fermenting = services.fermenting_and_just_strained(request.user)
-    running = {batch.culture_id: batch for batch in fermenting if batch.strained_at is None}
+    running = {batch.culture_id: batch for batch in cycle_today.fermenting}
     for culture in cultures:
         culture.running = running.get(culture.pk)  # no second start while it ferments
         culture.start_form = None
@@ -114,15 +115,25 @@ def _today_context(request, bound_form=None, open_culture=None):
             culture.start_form = bound_form
         elif culture == open_culture:
             culture.start_form = _start_form(request, culture)
-    return {"fermenting": fermenting, "cultures": cultures}
+    return {
+        "fermenting": cycle_today.fermenting,
+        "today_cycle": cycle_today,
+        "shown_at": cycle_today.now,
+        "cultures": cultures,
+    }
 
 
-def _today_card(request, batch, strain_form=None, notes=()):
-    """One card of Today's "Fermenting now", after a strain from it."""
-    if batch.strained_at is None:
-        batch.estimate = services.estimate(batch, model_for(request.user))
-    context = {"batch": batch, "strain_form": strain_form, "card_notes": notes}
-    return render(request, "batches/today.html#batch_card", context)
+def _today_card(request, batch, action_form=None, notes=()):
+    """One card of Today, after a one-tap action from it (or its form's errors)."""
+    now = timezone.now()
+    model = model_for(request.user) if batch.strained_at is None else None
+    context = {
+        "batch": add_card_facts(batch, now, model),
+        "shown_at": now,
+        "action_form": action_form,
+        "card_notes": notes,
+    }
+    return render(request, "batches/_today_card.html", context)
 
 
 @require_safe

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
@@ -122,6 +123,11 @@ class CultureQuerySet(TreeQuerySet):
         """
         return self.with_dairy_rotation().annotate(**_stats())
 
+    def with_last_fed(self):
+        """Adds ``last_fed_at`` alone (see with_stats()), which ``fed_since`` and
+        ``food_due`` read."""
+        return self.annotate(last_fed_at=_stats()["last_fed_at"])
+
     def with_dairy_rotation(self):
         """Adds ``non_dairy_streak`` (the latest batches in a row in a plant milk), which
         ``Culture.needs_dairy`` reads."""
@@ -213,6 +219,24 @@ def _dairy_rotation():
             [*DAIRY_MILKS, *DAIRY_MILKS, BEFORE_ANY_BATCH],
         ),
     }
+
+
+@dataclass(frozen=True)
+class FoodDue:
+    """When grains that are not fermenting a batch need fresh food, and why:
+    ``FRESH`` resting grains whose milk (or sugar water) in the fridge is getting old,
+    ``HUNGRY`` active milk grains left without fresh milk. Today shows it, and the
+    calendar feed and push remind of it (reminders.due)."""
+
+    FRESH = "fresh"
+    HUNGRY = "hungry"
+
+    what: str
+    since: datetime  # the last fresh food: the moment the rule counts from
+    due_at: datetime
+
+    def is_due(self, now: datetime) -> bool:
+        return now >= self.due_at
 
 
 class Culture(models.Model):
@@ -386,6 +410,20 @@ class Culture(models.Model):
             self.status == Status.RESTING
             and timezone.now() - self.rest_milk_since >= MILK_CHANGE_AFTER
         )
+
+    @property
+    def food_due(self) -> FoodDue | None:
+        """When these grains need fresh food, if they are grains that do (resting grains,
+        active milk grains); None for the others. Needs ``last_fed_at`` (with_last_fed()
+        or with_stats()) for active grains. Says nothing of a batch fermenting now: the
+        caller leaves those grains out, their batch is their fresh food."""
+        if self.status == Status.RESTING:
+            since = self.rest_milk_since
+            return FoodDue(FoodDue.FRESH, since, since + MILK_CHANGE_AFTER)
+        if self.status == Status.ACTIVE and self.kind == Kind.MILK:
+            since = self.fed_since
+            return FoodDue(FoodDue.HUNGRY, since, since + HUNGRY_AFTER)
+        return None
 
     def would_become_own_ancestor(self, new_parent_id) -> bool:
         """True if making ``new_parent_id`` the parent would close a loop, at any depth."""

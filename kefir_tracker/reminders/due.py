@@ -20,7 +20,7 @@ from kefir_tracker.batches import cycle
 from kefir_tracker.batches.models import Base, Batch
 from kefir_tracker.batches.services import estimate, fermenting_with_estimates
 from kefir_tracker.forecast.model import model_for
-from kefir_tracker.grains.models import HUNGRY_AFTER, MILK_CHANGE_AFTER, Culture, Kind, Status
+from kefir_tracker.grains.models import MILK_CHANGE_AFTER, Culture, FoodDue, Status
 
 READY = "ready"
 SECOND_FERMENT = "second_ferment"
@@ -117,29 +117,28 @@ def _second_ferment(user, batch: Batch, now: datetime) -> list[Reminder]:
 
 def _grains(user, culture: Culture) -> Reminder | None:
     url = reverse("grains:detail", args=[culture.pk])
-    if culture.status == Status.RESTING:
-        since = culture.rest_milk_since
+    due = culture.food_due  # the rule Today shows too
+    if due is None:
+        return None
+    if due.what == FoodDue.FRESH:
         return _reminder(
             user,
-            key=f"grains-{culture.pk}-fresh-{since:%Y%m%d%H%M%S}",
+            key=f"grains-{culture.pk}-fresh-{due.since:%Y%m%d%H%M%S}",
             topic=GRAINS,
-            due_at=since + MILK_CHANGE_AFTER,
+            due_at=due.due_at,
             title=f"Fresh {culture.food} for {culture.name}",
             body=f"They have rested in the same {culture.food} for {MILK_CHANGE_AFTER.days} days.",
             url=url,
         )
-    if culture.status == Status.ACTIVE and culture.kind == Kind.MILK:
-        since = culture.fed_since
-        return _reminder(
-            user,
-            key=f"grains-{culture.pk}-hungry-{since:%Y%m%d%H%M%S}",
-            topic=GRAINS,
-            due_at=since + HUNGRY_AFTER,
-            title=f"{culture.name} are hungry",
-            body="Start a batch, or rest them in the fridge in fresh milk.",
-            url=url,
-        )
-    return None
+    return _reminder(
+        user,
+        key=f"grains-{culture.pk}-hungry-{due.since:%Y%m%d%H%M%S}",
+        topic=GRAINS,
+        due_at=due.due_at,
+        title=f"{culture.name} are hungry",
+        body="Start a batch, or rest them in the fridge in fresh milk.",
+        url=url,
+    )
 
 
 def upcoming(user, now: datetime | None = None) -> list[Reminder]:
