@@ -19,7 +19,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--every", type=int, metavar="SECONDS", help="keep sending, this often")
 
-    def handle(self, *args, every=None, **options):
+    def handle(self, *args, every=None, verbosity=1, **options):
+        self.verbosity = verbosity
         if every is None:
             self.report(send_due())
             return
