@@ -15,13 +15,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from playwright.sync_api import expect
 
 from kefir_tracker.push.models import PushSubscription
 from tests.browser import sign_in_through_the_form, wait_for_worker
 from tests.checkers import axe_violations
 from tests.factories import make_culture
-from tests.push.conftest import ready_batch
+from tests.push.conftest import ready_batch, subscribe
 from tests.push_service import BrowserKeys
 
 pytestmark = pytest.mark.browser
@@ -92,19 +93,27 @@ def test_turned_on_the_phone_shows_the_test_and_a_ready_batch(
     page.context.grant_permissions(["notifications"], origin=live_server.url)
     browser = BrowserKeys(push_service.endpoint("chromium"))
     fake_push_manager(page, browser)
+    tablet = Client()
+    tablet.force_login(owner)
+    subscribe(tablet, push_service, "tablet")  # the person's other phone
     page.goto(f"{live_server.url}/account/")
     wait_for_worker(page)
     card = page.locator("#push")
     expect(card.locator("#push-status")).to_have_text("Notifications are off on this phone.")
-    expect(card.get_by_text("No phone has notifications on.")).to_be_visible()
+    expect(card.locator("li", has_text="Chrome on Android")).to_be_visible()
+    expect(card.get_by_text("this phone", exact=True)).to_be_hidden()
 
     card.get_by_role("button", name="Turn on").click()
 
     expect(page.get_by_role("status")).to_have_text("Notifications are on for this phone.")
     expect(card.locator("#push-status")).to_have_text("Notifications are on for this phone.")
-    expect(card.get_by_text("this phone", exact=True)).to_be_visible()
+    this_phone = card.locator("li", has_text="Chrome on Linux")
+    expect(this_phone.get_by_text("this phone", exact=True)).to_be_visible()
+    expect(
+        card.locator("li", has_text="Chrome on Android").get_by_text("this phone")
+    ).to_be_hidden()
     expect(card.get_by_role("button", name="Turn on")).to_be_hidden()
-    stored = PushSubscription.objects.get()
+    stored = PushSubscription.objects.get(endpoint=browser.endpoint)
     assert (stored.owner, stored.endpoint, stored.label) == (
         owner,
         browser.endpoint,
@@ -114,7 +123,7 @@ def test_turned_on_the_phone_shows_the_test_and_a_ready_batch(
     assert page.evaluate("window.subscribedWith") == {"userVisibleOnly": True, "key": key}
 
     card.get_by_role("button", name="Send a test notification").click()
-    expect(page.get_by_role("status")).to_have_text("Sent a test notification to 1 phone.")
+    expect(page.get_by_role("status")).to_have_text("Sent a test notification to 2 phones.")
     batch = ready_batch(make_culture(owner, "Babushka"), ago=timedelta(minutes=5))
     call_command("send_reminders", verbosity=0)
 
@@ -144,8 +153,8 @@ def test_turned_on_the_phone_shows_the_test_and_a_ready_batch(
 
     expect(page.get_by_role("status")).to_have_text("Notifications are off on this phone.")
     expect(card.get_by_role("button", name="Turn on")).to_be_visible()
-    expect(card.get_by_text("No phone has notifications on.")).to_be_visible()
-    assert not PushSubscription.objects.exists()
+    expect(card.locator("li", has_text="Chrome on Linux")).to_have_count(0)
+    assert list(PushSubscription.objects.values_list("label", flat=True)) == ["Chrome on Android"]
 
 
 def test_notifications_blocked_in_the_browser_are_explained(
