@@ -54,6 +54,9 @@ class EndpointForm(forms.Form):
             raise forms.ValidationError("A push service's endpoint is an https:// address.")
         return endpoint
 
+    def first_error(self) -> str:
+        return next(iter(self.errors.values()))[0]
+
 
 class SubscriptionForm(EndpointForm):
     p256dh = forms.CharField(
@@ -82,9 +85,6 @@ class SubscriptionForm(EndpointForm):
         if len(secret) != 16:
             raise forms.ValidationError("The auth secret is not 16 bytes in base64url.")
         return value
-
-    def first_error(self) -> str:
-        return next(iter(self.errors.values()))[0]
 
 
 BROWSERS = [  # the first that matches; Edge and Samsung's also say Chrome

@@ -6,6 +6,8 @@ card back); a listed phone is removed, and a test notification sent, by plain fo
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -40,16 +42,12 @@ def _refused(message: str):
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
-def _fields(request) -> dict:
-    return parse_body(request.body)
-
-
 @require_POST
 def subscribe(request):
     """This browser's subscription, for the person signed in: a browser that was
     someone else's on this phone is now theirs (the last to turn notifications on)."""
     try:
-        form = SubscriptionForm(_fields(request))
+        form = SubscriptionForm(parse_body(request.body))
     except BadSubscription as error:
         return _refused(str(error))
     if not form.is_valid():
@@ -61,6 +59,7 @@ def subscribe(request):
             "p256dh": form.cleaned_data["p256dh"],
             "auth": form.cleaned_data["auth"],
             "label": browser_label(request.headers.get("User-Agent", "")),
+            "created_at": timezone.now(),
         },
     )
     return _card(request)
@@ -70,11 +69,11 @@ def subscribe(request):
 def unsubscribe(request):
     """This browser turned notifications off; 404 for an endpoint not the person's."""
     try:
-        form = EndpointForm(_fields(request))
+        form = EndpointForm(parse_body(request.body))
     except BadSubscription as error:
         return _refused(str(error))
     if not form.is_valid():
-        return _refused(form.errors["endpoint"][0])
+        return _refused(form.first_error())
     mine = PushSubscription.objects.for_user(request.user)
     get_object_or_404(mine, endpoint=form.cleaned_data["endpoint"]).delete()
     return _card(request)
@@ -85,7 +84,7 @@ def _answer(request, done: str, level="success"):
     if wants_fragment(request):
         return announce(_card(request), done, "#push-heading", level)
     getattr(messages, level)(request, done)
-    return redirect(PushSubscription().get_absolute_url())
+    return redirect(reverse("accounts:account") + "#push")
 
 
 @require_POST
