@@ -4,8 +4,9 @@
 Installs what it needs into .venv, migrates the database, collects the static
 files and serves the app as in production (gunicorn, DEBUG off, a secret key
 made once in DATA_DIR) on 0.0.0.0:8000, answering to every address it prints,
-so a phone on the same network can open it. A brand-new installation opens on
-a first-run page where the owner creates their account.
+so a phone on the same network can open it; beside it runs the reminder runner
+(`manage.py send_reminders --every 60`). A brand-new installation opens on a
+first-run page where the owner creates their account.
 
 Options: --port N (or PORT), --no-demo (the first-run page offers no demo
 year), --dev (Django's development server: DEBUG on, reloads on every edit).
@@ -27,6 +28,7 @@ from bootstrap import PYTHON, ROOT, VENV, ensure_venv
 
 GUNICORN_CONFIG = ROOT / "kefir_tracker" / "gunicorn_conf.py"
 FREE_SPACE_NEEDED = 5 * 1024 * 1024  # bytes: migrating, the secret key, the first writes
+REMINDERS_EVERY_S = 60  # how often the reminder runner looks for what is due
 PORT_WAIT_S = 5  # how long a restart waits for the last run's workers to let go of the port
 
 
@@ -164,6 +166,14 @@ def die_with_this_process() -> None:
 
 
 def serve(command: list[str], env: dict) -> int:
+    """The server, and beside it the reminder runner (push notifications of what is due,
+    every minute); both stop with run.py, however it stops."""
+    reminders = subprocess.Popen(
+        [PYTHON, str(ROOT / "manage.py"), "send_reminders", "--every", str(REMINDERS_EVERY_S)],
+        cwd=ROOT,
+        env=env,
+        preexec_fn=die_with_this_process,
+    )
     server = subprocess.Popen(command, cwd=ROOT, env=env, preexec_fn=die_with_this_process)
     try:
         return server.wait()
@@ -171,6 +181,10 @@ def serve(command: list[str], env: dict) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             server.wait(timeout=35)
         return 0
+    finally:
+        with contextlib.suppress(KeyboardInterrupt):
+            reminders.terminate()
+            reminders.wait(timeout=10)
 
 
 def main() -> int:

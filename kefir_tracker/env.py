@@ -84,11 +84,11 @@ def secret_key(data_dir: Path) -> str:
         return key
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        with _locked(data_dir):
+        with locked(data_dir):
             key = _read_key(key_file)  # another process may have made it meanwhile
             if not key:
                 key = secrets.token_urlsafe(MIN_SECRET_KEY_LENGTH)
-                _write_atomically(key_file, key)
+                write_atomically(key_file, key)
     except OSError as error:
         raise ImproperlyConfigured(
             f"Could not keep a secret key in {key_file}: {error.strerror or error}. "
@@ -106,7 +106,7 @@ def _read_key(key_file: Path) -> str:
 
 
 @contextmanager
-def _locked(folder: Path):
+def locked(folder: Path):
     """An exclusive lock on ``folder`` between processes (two gunicorn workers starting
     at once must not each make a key of their own)."""
     try:
@@ -122,7 +122,7 @@ def _locked(folder: Path):
         os.close(descriptor)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -57,6 +57,7 @@ def service_worker(request):
         "shell": urls,
         "outbox_store": static("js/outbox-store.js"),
         "offline_url": reverse("offline"),
+        "icon": static("icons/icon-192.png"),
         "sign_in_url": reverse("accounts:login"),
         "sign_up_url": reverse("accounts:sign_up"),
     }

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kefir_tracker.archive",
     "kefir_tracker.submissions",
     "kefir_tracker.reminders",
+    "kefir_tracker.push",
     "kefir_tracker.forecast",
     "kefir_tracker.insights",
     "django.contrib.admin",
@@ -256,6 +257,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Web Push: who runs this installation, for the push services (the "sub" of the VAPID
+# token): a mailto: or https: address. Apple's refuses one it cannot resolve
+# (mailto:…@localhost). Push endpoints are https:// (plain http only in the tests).
+PUSH_CONTACT = env_str("PUSH_CONTACT", "mailto:kefir-tracker@example.org")
+PUSH_ALLOW_PLAIN_HTTP = False
 
 # Rows per page of batch lists (History, a culture's batches).
 PAGE_SIZE = env_int("PAGE_SIZE", 25, minimum=1)

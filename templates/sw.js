@@ -13,6 +13,7 @@ const SHELL = "kefir-shell-{{ version }}";
 const PAGES = "kefir-pages";
 const SHELL_FILES = {{ shell|tojson }};
 const OFFLINE_PAGE = {{ offline_url|tojson }};
+const NOTIFICATION_ICON = {{ icon|tojson }};
 const SIGNED_OUT_PAGES = [{{ sign_in_url|tojson }}, {{ sign_up_url|tojson }}];
 // Pages worth having offline: Today, History, Insights, the grains and their batches.
 const KEPT = [/^\/$/, /^\/(history|insights)\/$/, /^\/grains\/(lineage\/|\d+\/)?$/, /^\/batches\/\d+\/$/];
@@ -146,4 +147,35 @@ self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "kefir:forget-pages") {
     event.waitUntil(caches.delete(PAGES));
   }
+});
+
+// Web Push: a reminder sent by the server (kefir_tracker/push/sending.py), shown as a
+// notification; one per tag, so a reminder sent again replaces itself.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = { body: event.data.text() };
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title || "Kefir Tracker", {
+      body: message.body || "",
+      tag: message.tag,
+      icon: NOTIFICATION_ICON,
+      data: { url: new URL(message.url || "/", self.location.origin).href },
+    }),
+  );
+});
+
+// A tap on it: the tab already on that page, or a new one.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || self.location.origin + "/";
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => client.url === url && "focus" in client);
+      return open ? open.focus() : self.clients.openWindow(url);
+    }),
+  );
 });

@@ -7,3 +7,6 @@ import os
 os.environ.setdefault("DEBUG", "true")
 
 from kefir_tracker.settings import *  # noqa: F403
+
+# The stand-in push service of the tests (tests/push_service.py) is plain http on 127.0.0.1.
+PUSH_ALLOW_PLAIN_HTTP = True

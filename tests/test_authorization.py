@@ -9,6 +9,7 @@ added to OBJECT_MAKERS.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from kefir_tracker.push.models import PushSubscription
 from tests.factories import make_batch, make_culture
 
 # Routes anyone may open: signing in and up, the service worker and the offline page it
@@ -45,12 +46,19 @@ def _batch(owner):
     return make_batch(make_culture(owner))
 
 
+def _push_subscription(owner):
+    return PushSubscription.objects.create(
+        owner=owner, endpoint=f"https://push.example.org/{owner.pk}", p256dh="-", auth="-"
+    )
+
+
 # (namespace, URL keyword) -> how to make an object of that kind for its owner.
 OBJECT_MAKERS = {
     ("batches", "pk"): _batch,
     ("batches", "culture_pk"): _culture,
     ("grains", "pk"): _culture,
     ("reminders", "pk"): _batch,  # a batch's calendar file
+    ("push", "pk"): _push_subscription,  # a phone that gets notifications
 }
 
 

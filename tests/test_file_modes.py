@@ -69,3 +69,16 @@ def test_a_database_made_readable_by_everyone_before_is_made_its_owners_only(tmp
         database.chmod(0o644)  # as every database made before this release
         assert manage(tmp_path, "check", **env).returncode == 0
     assert mode(database) == "-rw-------"
+
+
+def test_the_vapid_key_is_made_once_readable_by_its_owner_only(tmp_path):
+    """The notifications' signing key: made when first needed, the same ever after."""
+    code = "from kefir_tracker.push.keys import application_server_key as k; print(k())"
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"}
+    with shell_umask():
+        first = manage(tmp_path, "shell", "--no-imports", "-c", code, **database)
+        second = manage(tmp_path, "shell", "--no-imports", "-c", code, **database)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.split()[-1] == second.stdout.split()[-1]
+    assert len(first.stdout.split()[-1]) == 87  # 65 bytes of P-256 point, base64url
+    assert mode(tmp_path / "data" / "vapid_private_key.pem") == "-rw-------"

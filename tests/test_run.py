@@ -96,6 +96,10 @@ def children(pid) -> list[int]:
     return [int(word) for word in path.read_text().split()] if path.exists() else []
 
 
+def command(pid) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
 def alive(pid) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -126,7 +130,7 @@ def wait_until_idle(pids, limit_s=30):
 @pytest.mark.skipif(not Path("/proc").exists(), reason="reads processes from /proc")
 def test_after_kill_9_of_gunicorns_master_its_workers_go_and_a_restart_serves(tmp_path):
     with run_py(tmp_path) as first:
-        (master,) = children(first.process.pid)
+        [master] = [pid for pid in children(first.process.pid) if "gunicorn" in command(pid)]
         deadline = time.monotonic() + 30
         while len(children(master)) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -150,6 +154,23 @@ def test_after_kill_9_of_gunicorns_master_its_workers_go_and_a_restart_serves(tm
             assert response.status == 200
             assert "in use" not in second.output()
     assert gone_after_s < 2
+
+
+@pytest.mark.skipif(not Path("/proc").exists(), reason="reads processes from /proc")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
+def test_the_reminder_runner_runs_beside_the_server_and_stops_with_run_py(tmp_path, stop):
+    with run_py(tmp_path) as server:
+        [runner] = [pid for pid in children(server.process.pid) if "send_reminders" in command(pid)]
+        assert command(runner).split()[-3:] == ["send_reminders", "--every", "60"]
+        time.sleep(2)
+        assert alive(runner)  # looping, not crashed at start
+        os.kill(server.process.pid, stop)
+        server.process.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while alive(runner) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not alive(runner), "the reminder runner outlived run.py"
+    assert "Traceback" not in server.output()
 
 
 def test_run_py_exits_non_zero_saying_so_when_the_port_is_in_use(tmp_path):

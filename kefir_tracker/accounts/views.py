@@ -20,6 +20,7 @@ from kefir_tracker.accounts.forms import (
 )
 from kefir_tracker.accounts.models import User, zone_label
 from kefir_tracker.demo import fill_with_demo_year
+from kefir_tracker.push.views import push_context
 from kefir_tracker.reminders.views import calendar_context
 from kefir_tracker.templating import announce, render, wants_fragment
 
@@ -105,6 +106,7 @@ def _account_page(request, preferences=None, reminders=None):
         "form": preferences or PreferencesForm(instance=request.user),
         "reminders_form": reminders or ReminderChoicesForm(instance=request.user),
         **calendar_context(request),
+        **push_context(request),
     }
     response = render(request, "accounts/account.html", context)
     if context["calendar_link"]:

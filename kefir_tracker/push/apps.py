@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class PushConfig(AppConfig):
+    name = "kefir_tracker.push"
