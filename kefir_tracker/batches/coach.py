@@ -309,7 +309,7 @@ class Coach:
         plan = self.plan(grains, volume)
         expected = _rounded(plan.expected)
         self.advice.sentence = format_html(
-            "With {} g of grains in {} at {}, it will be ready about {} (usually {}: {}).",
+            "With {} g of grains in {} at {}, it will be ready about <strong>{}</strong> (usually {}: {}).",
             units.trim(grains),
             self.volume_text(volume),
             self.temperature_text(),
@@ -330,7 +330,7 @@ class Coach:
         """Amounts for ``target``: the volume for ``grains``, else the grains for ``volume``."""
         asked, per_litre = target, self.per_litre_for(target)
         if per_litre > self.most:  # too soon even with the most grains: a day later?
-            soonest = self.fixed(grains, volume, self.most)
+            soonest = self.at_ratio(grains, volume, self.most)
             for days in range(1, DAYS_AHEAD + 1):
                 later = asked + timedelta(days)
                 if self.per_litre_for(later) <= self.most:
@@ -345,7 +345,7 @@ class Coach:
                 _on_day(_rounded(soonest.expected), self.now),
             )
             if target == asked:
-                self.offer(soonest, target, "The soonest")
+                self.offer(self.fixed(grains, volume, self.most), target, "The soonest")
                 return
         elif per_litre < self.fewest:  # it would be ready before then even with the fewest
             latest = self.fixed(grains, volume, self.fewest)
@@ -368,20 +368,28 @@ class Coach:
             return self.plan(grains, self.volume_for(grains, per_litre))
         return self.plan(self.grains_for(volume, per_litre), volume)
 
+    def at_ratio(self, grains, volume, per_litre) -> _Plan:
+        """Exactly ``per_litre`` (not rounded to a kitchen amount): what the guides allow."""
+        if grains is not None:
+            return self.plan(grains, Decimal(grains) * 1000 / per_litre)
+        return self.plan(per_litre * Decimal(volume) / 1000, volume)
+
     def offer(self, plan: _Plan, target: datetime, lead=""):
         grains_typed = self.typed.get("grains_in_g") is not None
         volume_text = self.volume_text(plan.volume_ml)
         if self.kind == Kind.WATER:
             self.suggest_sugar(plan.volume_ml)
-            volume_text = f"{volume_text} with {self.advice.fill['sugar_g']} g of sugar"
+            volume_text = f"{volume_text} and {self.advice.fill['sugar_g']} g of sugar"
         span = _span(plan.earliest, plan.latest, timezone.localtime(target).date())
         grams = units.trim(plan.grains_g)
         if grains_typed:
             self.advice.fill["volume_ml"] = self.volume_typed(plan.volume_ml)
-            amounts = format_html("use about {}", volume_text)
+            amounts = format_html("use about <strong>{}</strong>", volume_text)
         else:
             self.advice.fill["grains_in_g"] = grams
-            amounts = format_html("put about {} g of grains in {}", grams, volume_text)
+            amounts = format_html(
+                "put about <strong>{} g of grains</strong> in {}", grams, volume_text
+            )
         if lead:
             self.advice.sentence = format_html("{}: {} (ready {}).", lead, amounts, span)
         else:
