@@ -438,3 +438,27 @@ def test_a_start_ignores_the_ready_by_time(owner_client, culture):
     )
     assert response.status_code == 302
     assert Batch.objects.get().volume_ml == 500
+
+
+def test_water_kefir_too_cold_for_any_day_gets_the_soonest(owner_client, owner, water):
+    ready_by, target = clock_in(owner, SOON)
+    most = WATER_GRAINS_PER_LITRE[1]
+    slowest_day = model_for(owner).predict(
+        "water", culture_id=water.pk, room_temp_c=10, grains_g=most, volume_ml=1000
+    )
+    assert slowest_day.hours > hours_until(target) + 72  # the premise: no day it can make
+    response = ask(owner_client, water, ready_by=ready_by, volume_ml="1000", room_temp_c="10")
+
+    assert "is too soon at 10 °C" in part(response, "note")
+    assert part(response, "sentence").startswith("The soonest: put about")
+    assert Decimal(filled(response)["grains_in_g"]) == most
+
+
+def test_once_the_amounts_are_used_there_is_nothing_more_to_fill(owner_client, owner, history):
+    ready_by, _ = clock_in(owner, SOON)
+    typed = {"ready_by": ready_by, "grains_in_g": "25", "volume_ml": "500"}
+    used = filled(ask(owner_client, history, **typed))
+    assert used
+    again = ask(owner_client, history, **{**typed, **used})
+    assert filled(again) == {}
+    assert part(again, "sentence") == part(ask(owner_client, history, **typed), "sentence")
