@@ -14,6 +14,7 @@ with what can be done instead.
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -22,7 +23,7 @@ from fractions import Fraction
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from kefir_tracker import dates, units
 from kefir_tracker.batches.forms import MomentField, temperature_field, volume_field
@@ -171,6 +172,15 @@ def _step_within(value, step, low, high) -> Decimal:
     return rounded
 
 
+_NUMBER_AND_UNIT = re.compile(r"(\d[¼⅓½⅔¾]?) (?=°|ml\b|g\b|L\b|cups?\b|h\b)")
+
+
+def _kept_together(text):
+    """ "25.7 °C", "300 ml" never broken across two lines on a phone (a no-break space)."""
+    joined = _NUMBER_AND_UNIT.sub("\\1\N{NO-BREAK SPACE}", text)
+    return mark_safe(joined) if isinstance(text, SafeString) else joined
+
+
 def _cups_ml(cups) -> Decimal:
     if isinstance(cups, Fraction):
         cups = Decimal(cups.numerator) / cups.denominator
@@ -284,7 +294,11 @@ class Coach:
             self.when_ready(grains, volume)
         else:
             self.advice.hint = self.hint(ready_by, grains, volume)
-        return self.advice
+        advice = self.advice
+        for name in ("sentence", "note", "alternative", "based_on"):
+            setattr(advice, name, _kept_together(getattr(advice, name)))
+        advice.warnings = [_kept_together(warning) for warning in advice.warnings]
+        return advice
 
     def hint(self, ready_by, grains, volume) -> str:
         amounts = f"the grams of grains or the {self.volume_unit_words} of {self.liquid}"
