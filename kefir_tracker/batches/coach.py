@@ -153,10 +153,14 @@ def _span(low: datetime, high: datetime, day) -> SafeString:
     """ "06:40-08:50", with the weekdays when the range leaves ``day``."""
     low, high = _rounded(low), _rounded(high)
     if low.date() == high.date() == day:
-        return format_html("{}–{}", _time(low), _time(high))
+        return format_html('<span class="span">{}–{}</span>', _time(low), _time(high))
     weekday = dates.WEEKDAYS
     return format_html(
-        "{} {}–{} {}", weekday[low.weekday()], _time(low), weekday[high.weekday()], _time(high)
+        '{} <span class="span">{}–{}</span> {}',
+        weekday[low.weekday()],
+        _time(low),
+        weekday[high.weekday()],
+        _time(high),
     )
 
 

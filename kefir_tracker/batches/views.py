@@ -193,7 +193,8 @@ def coach(request, culture_pk):
     form = CoachForm(data, culture=culture, user=request.user)
     advice = advise(form, model_for(request.user))
     if request.method != "POST" and wants_fragment(request):
-        return render(request, "batches/_coach.html#coach_answer", {"coach_advice": advice})
+        context = {"coach_advice": advice, "coach_live": True}
+        return render(request, "batches/_coach.html#coach_answer", context)
     typed = {name: data[name] for name in data if name != "csrfmiddlewaretoken"}
     if "use" in data:
         typed.update(advice.fill)

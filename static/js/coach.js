@@ -2,20 +2,26 @@
 // puts the coach's amounts into the form's fields and never sends the form; the coach
 // then answers for what is typed now. With JavaScript the answer follows the typing, so
 // "Work it out" (the form posted to the coach, for a browser without it) is hidden.
+// Both become plain buttons: a submit button before Start, even a hidden one, would be
+// what Enter (a phone keyboard's Go) presses instead of Start.
 "use strict";
 
 (function () {
-  function hideWorkItOut(root) {
+  function toButtons(root) {
     root.querySelectorAll("[data-coach-work]").forEach(function (button) {
+      button.type = "button";
       button.hidden = true;
+    });
+    root.querySelectorAll("[data-coach-fill]").forEach(function (button) {
+      button.type = "button";
     });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    hideWorkItOut(document);
+    toButtons(document);
   });
-  document.addEventListener("htmx:afterSettle", function (event) {
-    hideWorkItOut(event.target);
+  document.addEventListener("htmx:afterSwap", function (event) {
+    toButtons(event.target);
   });
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-coach-fill]");
