@@ -21,6 +21,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -261,12 +262,13 @@ class Coach:
         return Decimal(per_litre if math.isfinite(per_litre) else 1e9)
 
     def kitchen_volume(self, ml, low, high) -> Decimal:
-        high = min(high, Decimal(MAX_VOLUME_ML))
+        most = Decimal(MAX_VOLUME_ML)  # what a batch may hold, whatever the guides say
+        high = min(high, most)
         if self.user.volume_unit != "cup":
-            return _step_within(ml, ML_STEP, low, high)
-        cups = units.round_cups(ml)
+            return min(_step_within(ml, ML_STEP, low, high), most)
+        cups = units.round_cups(min(ml, most))
         if _cups_ml(cups) < low:
-            cups = units.round_cups(low, ROUND_CEILING)
+            cups = units.round_cups(min(low, most), ROUND_CEILING)
         if _cups_ml(cups) > high:
             cups = units.round_cups(high, ROUND_FLOOR)
         return _cups_ml(cups)
@@ -274,7 +276,8 @@ class Coach:
     @staticmethod
     def kitchen_grams(grams, low, high) -> Decimal:
         step = GRAMS_STEP if grams >= SMALL_GRAMS else Decimal(1)
-        return _step_within(grams, step, low, min(high, Decimal(MAX_GRAINS_G)))
+        most = Decimal(MAX_GRAINS_G)
+        return min(_step_within(grams, step, low, min(high, most)), most)
 
     def volume_for(self, grains, per_litre) -> Decimal:
         """The kitchen volume for ``grains`` at about ``per_litre``, within the guides."""
@@ -441,7 +444,11 @@ class Coach:
         self.advice.based_on = f"{based_on[:1].upper()}{based_on[1:]}."
         for name, value in list(self.advice.fill.items()):
             typed = self.typed.get(name)
-            if typed is not None and self.form.fields[name].clean(value) == typed:
+            try:
+                same = self.form.fields[name].clean(value) == typed
+            except ValidationError:  # beyond what a batch may hold: not for the form
+                same = True
+            if same:
                 del self.advice.fill[name]
 
 

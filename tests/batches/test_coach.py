@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kefir_tracker.batches.models import Batch
+from kefir_tracker.batches.models import MAX_VOLUME_ML, Batch
 from kefir_tracker.batches.ratios import (
     MILK_ML_PER_GRAM,
     WATER_GRAINS_PER_LITRE,
@@ -462,3 +462,11 @@ def test_once_the_amounts_are_used_there_is_nothing_more_to_fill(owner_client, o
     again = ask(owner_client, history, **{**typed, **used})
     assert filled(again) == {}
     assert part(again, "sentence") == part(ask(owner_client, history, **typed), "sentence")
+
+
+def test_more_grains_than_any_batch_could_hold_the_milk_for_is_no_error(owner_client, owner, water):
+    ready_by, _ = clock_in(owner, SOON)
+    response = ask(owner_client, water, ready_by=ready_by, grains_in_g="1999")
+    volume = filled(response).get("volume_ml")
+    assert volume is None or Decimal(volume) <= MAX_VOLUME_ML
+    assert part(response, "sentence")
