@@ -106,6 +106,12 @@ def start_form(a):
     return f"{reverse('batches:today')}?start={a.culture.pk}", HTMX
 
 
+def start_coach(a):
+    """The ratio coach's answer, asked as the start form is typed in."""
+    url = reverse("batches:coach", args=[a.culture.pk])
+    return f"{url}?ready_by=07:30&grains_in_g=25&volume_ml=500", HTMX
+
+
 def history(a):
     return reverse("batches:history"), {}
 
@@ -179,6 +185,7 @@ def insights(a):
 PAGES = [
     today,
     start_form,
+    start_coach,
     history,
     history_filtered,
     history_deep,
@@ -229,6 +236,7 @@ def test_a_page_takes_as_many_queries_with_500_rows_as_with_5(
     [
         (today, 8),
         (history, 5),
+        (start_coach, 4),  # the session, the user, the grains, the model's one query
         (history_load_more, 3),
         (history_back_to_the_place, 5),  # rows, "any older?", the search's count
         (batch_detail, 4),
@@ -237,6 +245,7 @@ def test_a_page_takes_as_many_queries_with_500_rows_as_with_5(
     ],
     ids=[
         "today",
+        "start_coach",
         "history",
         "load_more",
         "back_to_the_place",

@@ -54,3 +54,19 @@ def ratio_warnings(kind, volume_ml, grains_g, sugar_g=None) -> dict[str, str]:
             f"guides give {low}–{high} g per litre."
         )
     return warnings
+
+
+def grains_per_litre_range(kind) -> tuple[Decimal, Decimal]:
+    """The guides' fewest and most grams of grains per litre of base (the ratio coach
+    keeps its answers within them)."""
+    if kind == Kind.MILK:
+        fewest_ml, most_ml = MILK_ML_PER_GRAM
+        return Decimal(1000) / most_ml, Decimal(1000) / fewest_ml
+    low, high = WATER_GRAINS_PER_LITRE
+    return Decimal(low), Decimal(high)
+
+
+def sugar_for(volume_ml) -> Decimal:
+    """The guides' sugar for ``volume_ml`` of sugar water: the middle of their range."""
+    low, high = WATER_SUGAR_PER_LITRE
+    return Decimal(volume_ml) / 1000 * (Decimal(low) + Decimal(high)) / 2

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", views.today, name="today"),
     path("history/", views.history, name="history"),
     path("batches/start/<int:culture_pk>/", views.start, name="start"),
+    path("batches/start/<int:culture_pk>/coach/", views.coach, name="coach"),
     path("batches/<int:pk>/", include(one_batch)),
 ]

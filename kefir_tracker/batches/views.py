@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url, replace_url, 
 
 from kefir_tracker import dates
 from kefir_tracker.batches import services
+from kefir_tracker.batches.coach import CoachForm, advise
 from kefir_tracker.batches.forms import (
     BottleForm,
     DiscardForm,
@@ -190,6 +191,32 @@ def start(request, culture_pk):
         response = render(request, "batches/today.html#start_form", {"form": form})
         return reswap(retarget(response, f"#{form.form_id}"), "outerHTML")
     return render(request, "batches/today.html", _today_context(request, bound_form=form))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request")
+def coach(request, culture_pk):
+    """The ratio coach of a start form (batches.coach); saves nothing. As the person
+    types (htmx GET): its answer alone. "Work it out" or "Use these amounts" without
+    JavaScript (POST): the start form as typed, or with the amounts used, and the answer."""
+    culture = get_culture(request, culture_pk)
+    data = request.POST if request.method == "POST" else request.GET
+    form = CoachForm(data, culture=culture, user=request.user)
+    advice = advise(form, model_for(request.user))
+    if request.method != "POST" and wants_fragment(request):
+        context = {"coach_advice": advice, "coach_live": True}
+        return render(request, "batches/_coach.html#coach_answer", context)
+    typed = {name: data[name] for name in data if name != "csrfmiddlewaretoken"}
+    if "use" in data:
+        typed.update(advice.fill)
+    start_form = StartBatchForm(culture=culture, user=request.user, initial=typed)
+    start_form.asks_to_confirm = "amounts_confirmed" in data
+    context = {"form": start_form, "coach_advice": advice}
+    if wants_fragment(request):
+        response = render(request, "batches/today.html#start_form", context)
+        return reswap(retarget(response, f"#{start_form.form_id}"), "outerHTML")
+    context = {**_today_context(request, bound_form=start_form), **context}
+    return render(request, "batches/today.html", context)
 
 
 # ---- History ----
