@@ -16,15 +16,16 @@ class ShareLinkForm(forms.Form):
         help_text="Only you see this, to tell your links apart.",
     )
     expires = forms.ChoiceField(
-        label="The link works",
-        choices=[("never", "Until I turn it off"), ("7", "7 days"), ("30", "30 days")],
+        label="It stops working",
+        choices=[("never", "Never"), ("7", "In 7 days"), ("30", "In 30 days")],
         initial="never",
         widget=forms.RadioSelect(attrs={"class": "scale"}),
         error_messages={"invalid_choice": "Choose how long the link works."},
     )
     include_batches = forms.BooleanField(
-        label="Include the batches of these grains (date, base and time only)",
+        label="Include its batches",
         required=False,
+        help_text="When each started, in what, and for how long; never notes or tastings.",
     )
 
     def __init__(self, *args, **kwargs):

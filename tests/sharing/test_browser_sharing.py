@@ -27,12 +27,12 @@ def open_share_card(page, live_server, culture):
     return page.locator("#share")
 
 
-def make_link(page, card, *, label="", expires="Until I turn it off", batches=False):
+def make_link(page, card, *, label="", expires="Never", batches=False):
     if label:
         card.get_by_label("Who is it for?").fill(label)
     card.get_by_text(expires, exact=True).click()
     if batches:
-        card.get_by_label("Include the batches").check()
+        card.get_by_label("Include its batches").check()
     card.get_by_role("button", name="Make a share link").click()
     expect(page.get_by_role("status")).to_contain_text("Made a share link.")
     return page.get_by_label("Your new share link").input_value()
@@ -54,7 +54,7 @@ def test_sharing_copying_opening_and_turning_off_a_link(
     card = open_share_card(page, live_server, kitchen.second)
     assert_no_horizontal_overflow(page)
 
-    link = make_link(page, card, label="Masha", expires="7 days", batches=True)
+    link = make_link(page, card, label="Masha", expires="In 7 days", batches=True)
 
     assert re.fullmatch(rf"{re.escape(live_server.url)}/shared/[A-Za-z0-9_-]{{43}}/", link)
     assert page.evaluate("document.activeElement.id") == "share-title"
