@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kefir_tracker.sharing.models import ShareLink
-from tests.factories import make_culture
+from tests.factories import make_culture, make_user
 from tests.sharing.helpers import HTMX, LINK, make_share_link, text
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +182,31 @@ def test_nobody_else_can_see_make_or_turn_off_links_to_your_grains(
     link.refresh_from_db()
     assert link.revoked_at is None
     assert client.get(path).status_code == 200
+
+
+def test_each_lineage_of_the_overview_can_be_shared_from_its_first_grains(owner, owner_client):
+    root = make_culture(owner, "Babushka")
+    make_culture(owner, "Babushka II", parent=root, origin="split")
+    highland = make_culture(owner, "Highland")
+
+    page = owner_client.get(reverse("grains:lineage")).text
+
+    shares = re.findall(
+        r'href="(/grains/\d+/share/)">Share<span class="visually-hidden"> the ([^<]+) lineage', page
+    )
+    assert shares == [
+        (reverse("sharing:manage", args=[root.pk]), "Babushka"),
+        (reverse("sharing:manage", args=[highland.pk]), "Highland"),
+    ]
+
+
+def test_the_admin_lists_links_without_their_tokens(client, owner, culture):
+    client.force_login(owner)
+    path = make_share_link(client, culture, label="Anna")
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+
+    listing = client.get(reverse("admin:sharing_sharelink_changelist"), {"q": "Anna"})
+
+    assert listing.status_code == 200
+    assert "Babushka" in listing.text
+    assert path.split("/")[2] not in listing.text
