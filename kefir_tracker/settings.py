@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kefir_tracker.submissions",
     "kefir_tracker.reminders",
     "kefir_tracker.push",
+    "kefir_tracker.sharing",
     "kefir_tracker.forecast",
     "kefir_tracker.insights",
     "django.contrib.admin",
@@ -227,7 +228,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "kefir_tracker.accounts.forms.username_any_case"
-AXES_CLIENT_IP_CALLABLE = "kefir_tracker.accounts.throttling.sign_in_address"
+AXES_CLIENT_IP_CALLABLE = "kefir_tracker.accounts.throttling.client_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/data/", include("kefir_tracker.archive.urls")),
     path("account/notifications/", include("kefir_tracker.push.urls")),
     path("", include("kefir_tracker.reminders.urls")),
+    path("", include("kefir_tracker.sharing.urls")),
     path("admin/", admin.site.urls),
 ]
 

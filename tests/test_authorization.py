@@ -10,14 +10,16 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kefir_tracker.push.models import PushSubscription
+from kefir_tracker.sharing.models import make_link
 from tests.factories import make_batch, make_culture
 
 # Routes anyone may open: signing in and up, the service worker and the offline page it
 # keeps (nobody's data), and the admin (which has its own sign-in).
 PUBLIC = {"accounts:login", "accounts:sign_up", "accounts:logout", "service_worker", "offline"}
 # Routes opened by a secret in the link instead of a sign-in (a calendar app has none):
-# anyone with the link, nobody without (tests/reminders/test_feed.py).
-SECRET_LINKS = {"reminders:feed"}
+# anyone with the link, nobody without (tests/reminders/test_feed.py,
+# tests/sharing/test_shared_page.py).
+SECRET_LINKS = {"reminders:feed", "sharing:shared"}
 
 
 def walk(patterns=None, namespace="", outer=()):
@@ -50,6 +52,9 @@ def _push_subscription(owner):
     return PushSubscription.objects.create(
         owner=owner, endpoint=f"https://push.example.org/{owner.pk}", p256dh="-", auth="-"
     )
+def _share_link(owner):
+    link, _ = make_link(owner, make_culture(owner), expires_in=None, include_batches=False)
+    return link
 
 
 # (namespace, URL keyword) -> how to make an object of that kind for its owner.
@@ -59,6 +64,8 @@ OBJECT_MAKERS = {
     ("grains", "pk"): _culture,
     ("reminders", "pk"): _batch,  # a batch's calendar file
     ("push", "pk"): _push_subscription,  # a phone that gets notifications
+    ("sharing", "culture_pk"): _culture,  # its share card
+    ("sharing", "pk"): _share_link,
 }
 
 
@@ -102,6 +109,14 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client, owner, name, kwargs):
     for response in (client.get(url), client.post(url)):
         assert response.status_code == 302, url
         assert response.url.startswith(reverse("accounts:login")), url
+
+
+@pytest.mark.parametrize("name", sorted(SECRET_LINKS))
+def test_a_secret_link_answers_a_signed_out_visitor_itself(client, owner, name):
+    """Not sent to sign in (a calendar app, a friend, cannot): a link that opens nothing
+    is a 404 for them, a real one is tested with its page."""
+    response = client.get(reverse(name, kwargs={"token": "A" * 43}))
+    assert response.status_code == 404
 
 
 def test_the_owner_can_open_every_object_page(owner_client, owner):

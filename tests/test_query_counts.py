@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils import timezone
 from kefir_tracker.batches.models import Batch, TastingNote, number_in_start_order
 from kefir_tracker.batches.pagination import Cursor
 from kefir_tracker.grains.models import Culture, Weighing
+from kefir_tracker.sharing.models import make_link
 from tests.factories import make_batch, make_culture
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -166,6 +168,20 @@ def culture_edit_form(a):
     return f"{a.deepest.get_absolute_url()}?form=edit", {}
 
 
+def share_card(a):
+    for _ in range(a.size // 100 + 1):  # more links as the account grows
+        make_link(a.owner, a.culture, expires_in=None, include_batches=False)
+    return reverse("sharing:manage", args=[a.culture.pk]), HTMX
+
+
+def shared_tree(a):
+    """The family tree as a friend opens it (the lineage is the whole line of splits)."""
+    _, token = make_link(a.owner, a.deepest, expires_in=None, include_batches=True)
+    url = reverse("sharing:shared", args=[token])
+    Client().get(url)  # the first visit in a while also opens a window of the rate limit
+    return url, {}
+
+
 def account_page(a):
     return reverse("accounts:account"), {}
 
@@ -199,6 +215,8 @@ PAGES = [
     culture_deepest,
     culture_batches_more,
     culture_edit_form,
+    share_card,
+    shared_tree,
     account_page,
     password_change,
     your_data,
@@ -241,6 +259,9 @@ def test_a_page_takes_as_many_queries_with_500_rows_as_with_5(
         (history_back_to_the_place, 5),  # rows, "any older?", the search's count
         (batch_detail, 4),
         (culture_deepest, 9),
+        # The session and user (of the client), the count of visits, the link, the
+        # tree (two), the weight (two), the batches.
+        (shared_tree, 9),
         (insights, 11),  # the session and user, seven figures, the model's one query
     ],
     ids=[
@@ -251,6 +272,7 @@ def test_a_page_takes_as_many_queries_with_500_rows_as_with_5(
         "back_to_the_place",
         "batch_detail",
         "culture_deepest",
+        "shared_tree",
         "insights",
     ],
 )

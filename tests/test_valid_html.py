@@ -23,6 +23,7 @@ from django.utils import timezone
 from kefir_tracker.batches.models import Action, Base
 from kefir_tracker.grains.models import Kind, Origin, Status
 from kefir_tracker.grains.services import change_status
+from kefir_tracker.sharing.models import ShareLink
 from tests.checkers import html_errors, require_vnu
 from tests.factories import PASSWORD, make_batch, make_culture, make_tasting, make_weighing
 from tests.test_authorization import PRIVATE_ROUTES, PUBLIC
@@ -39,7 +40,7 @@ BAD_INPUT = (
     | {"weighed_at": "2999-12-31T07:30", "acquired_on": "2999-12-31", "quiet_from": "22:00"}
 )
 # Posting to these is not a form: it deletes, or signs out.
-NOT_FORMS = {"batches:delete", "grains:delete", "accounts:logout"}
+NOT_FORMS = {"batches:delete", "grains:delete", "accounts:logout", "sharing:revoke"}
 LINK = re.compile(r'(?<![\w-])(href|(?:data-)?hx-get)="([^"]+)"')
 
 
@@ -178,6 +179,36 @@ def post_everywhere(client, documents, urls):
                     documents.add(f"{name}, then {response.url}", client.get(response.url))
 
 
+def share_documents(client, documents, culture):
+    """The share card with links (one just made, plainly and with htmx), one turned off,
+    and the family tree a link opens, with and without batches, dead and asked too often."""
+    make = reverse("sharing:create", args=[culture.pk])
+    made = client.post(make, {"expires": "7", "label": "Anna", "include_batches": "on"})
+    documents.add(f"POST {make}, then {made.url}", client.get(made.url))
+    response = client.post(make, {"expires": "never", "include_batches": "on"}, **HX)
+    documents.add(f"POST {make} (htmx)", response)
+    path = urlsplit(
+        unescape(re.search(r'id="share-link" type="url" value="([^"]+)"', response.text)[1])
+    ).path
+    documents.add(f"GET {made.url} with links", client.get(made.url))
+    link = ShareLink.objects.filter(culture=culture).order_by("pk").first()
+    revoke = reverse("sharing:revoke", args=[link.pk])
+    documents.add(f"POST {revoke} (htmx)", client.post(revoke, **HX))
+    friend = Client(REMOTE_ADDR="192.0.2.1")
+    documents.add(f"GET {path} signed out", friend.get(path))
+    plain = client.post(make, {"expires": "30"}, **HX)
+    bare = urlsplit(
+        unescape(re.search(r'id="share-link" type="url" value="([^"]+)"', plain.text)[1])
+    ).path
+    documents.add(f"GET {bare} signed out, no batches", friend.get(bare))
+    dead = friend.get(reverse("sharing:shared", args=["A" * 43]))
+    assert dead.status_code == 404
+    documents["GET a dead share link"] = dead.content.decode()  # a page of its own
+    while (answer := friend.get(path)).status_code == 200:
+        pass
+    documents.add(f"GET {path} too often", answer)
+
+
 @pytest.mark.django_db
 def test_every_page_and_fragment_is_valid_html(client, owner, settings):
     require_vnu()  # before the minute of rendering, not after
@@ -218,6 +249,7 @@ def test_every_page_and_fragment_is_valid_html(client, owner, settings):
         for url in route_urls(name, kw, batches, cultures)
     ]
     post_everywhere(client, documents, forms)
+    share_documents(client, documents, cultures[0])
     account = reverse("accounts:account")
     client.post(reverse("reminders:new_link"))
     client.get(account)  # where the new link is shown, once
@@ -242,6 +274,11 @@ def test_every_page_and_fragment_is_valid_html(client, owner, settings):
         'id="calendar-link"',  # a calendar link just made, shown once
         "You made a calendar link on",
         "Give the end too, or leave both empty.",  # quiet hours refused
+        'id="share-link"',  # a share link just made, shown once
+        "Turn off",  # the share links that work now
+        'class="shared-batch"',  # a shared family tree with its batches
+        "This link opens nothing",
+        "Too many pages at once",
     ):
         assert shown in everything, f"no document shows {shown!r}"
     fragments = [name for name in documents if "(htmx)" in name]

@@ -1,12 +1,13 @@
-"""The address django-axes counts a failed sign-in against."""
+"""Where a request came from: the address django-axes counts a failed sign-in against,
+and the one a public page's rate limit counts visits of."""
 
 import ipaddress
 
 from django.conf import settings
 
 
-def sign_in_address(request) -> str:
-    """Where a sign-in came from. Behind a proxy on this machine (SECURE_PROXY_SSL_HEADER
+def client_address(request) -> str:
+    """Where a request came from. Behind a proxy on this machine (SECURE_PROXY_SSL_HEADER
     set, the request from a loopback address) that is the address the proxy saw, the
     last in X-Forwarded-For: the proxy writes it (Caddy replaces what a client sent,
     others append), and without it every phone would share the proxy's 127.0.0.1, so

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
+from django.db.models import Q
 from django.utils import timezone
 
 from kefir_tracker import dates, svg
@@ -129,6 +130,19 @@ def _runs(points) -> list[tuple[int, int]]:
         i for i in range(1, len(points)) if points[i].grams < DROP * points[i - 1].grams
     ]
     return list(zip(starts, [*starts[1:], len(points)], strict=True))
+
+
+def chart_of(culture, now=None) -> WeightChart:
+    """``culture``'s weight over the last WINDOW: two queries."""
+    now = now or timezone.now()
+    start = now - WINDOW
+    return weight_chart(
+        culture.weighings.filter(weighed_at__gte=start).values_list("weighed_at", "grams"),
+        culture.batches.filter(Q(started_at__gte=start) | Q(strained_at__gte=start))
+        .order_by()
+        .values_list("number", "pk", "started_at", "grains_in_g", "strained_at", "grains_out_g"),
+        now=now,
+    )
 
 
 def weight_chart(weighings, batch_grams, now=None) -> WeightChart:

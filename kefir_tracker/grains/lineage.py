@@ -104,6 +104,22 @@ class Lineage:
         return len(self.nodes)
 
 
+def tree_of(owner, pk) -> tuple[Lineage, Culture]:
+    """The whole lineage that ``owner``'s culture ``pk`` belongs to (its first known
+    grains and every split below them), and that culture in it; raises
+    Culture.DoesNotExist for anyone else's. Two queries at any depth or width."""
+    chain = Culture.objects.ancestry(owner.pk, pk)
+    if not chain:
+        raise Culture.DoesNotExist
+    cultures = Culture.objects.with_lineage(owner).with_stats()
+    lineages = forest(cultures.descendants(chain[-1], include_self=True))
+    nodes = lineages[0].nodes if lineages else []
+    here = next((node.culture for node in nodes if node.culture.pk == pk), None)
+    if here is None:  # deleted, or moved to another tree, since the walk
+        raise Culture.DoesNotExist
+    return lineages[0], here
+
+
 def forest(cultures) -> list[Lineage]:
     """Group depth-first rows into lineages, roots in name order, with their totals."""
     lineages: list[Lineage] = []

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import InvalidCursor, keyset_page
 from kefir_tracker.grains import services
-from kefir_tracker.grains.chart import WINDOW, weight_chart
+from kefir_tracker.grains.chart import chart_of
 from kefir_tracker.grains.forms import (
     CultureEditForm,
     CultureForm,
@@ -138,7 +138,7 @@ def _culture_page(request, pk, *, cursor=None, open_lazy="", **forms):
     context = {
         "culture": culture,
         "lineage": lineage,
-        "chart": SimpleLazyObject(lambda: _weight_chart(culture, now)),
+        "chart": SimpleLazyObject(lambda: chart_of(culture, now)),
         "status_actions": _status_actions(culture),
         "status_changes": list(culture.status_changes.all()),
     }
@@ -151,17 +151,6 @@ def _culture_page(request, pk, *, cursor=None, open_lazy="", **forms):
         return render(request, "grains/detail.html#panel", context)
     context.update(_batch_page(request, culture, cursor))
     return render(request, "grains/detail.html", context)
-
-
-def _weight_chart(culture, until):
-    start = until - WINDOW
-    return weight_chart(
-        culture.weighings.filter(weighed_at__gte=start).values_list("weighed_at", "grams"),
-        culture.batches.filter(Q(started_at__gte=start) | Q(strained_at__gte=start))
-        .order_by()
-        .values_list("number", "pk", "started_at", "grains_in_g", "strained_at", "grains_out_g"),
-        now=until,
-    )
 
 
 def _status_actions(culture):

@@ -1,19 +1,9 @@
-import hashlib
-import re
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-# secrets.token_urlsafe(32): 43 characters of the URL-safe base64 alphabet, 256 bits.
-TOKEN_BYTES = 32
-TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+from kefir_tracker.tokens import looks_like_token, new_token, token_hash
 
 
 class CalendarFeedQuerySet(models.QuerySet):
@@ -23,7 +13,7 @@ class CalendarFeedQuerySet(models.QuerySet):
     def opened_by(self, token: str):
         """The feed this secret link opens (none for a token of the wrong shape), with
         its owner; a person whose account was turned off has no feed."""
-        if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
+        if not looks_like_token(token):
             return self.none()
         return self.filter(token_hash=token_hash(token), owner__is_active=True).select_related(
             "owner"
@@ -57,7 +47,7 @@ class CalendarFeed(models.Model):
 def make_link(user) -> str:
     """A new secret link for ``user``'s feed, replacing the old one (which stops
     working at once); returns the token, the only time it exists in full."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     # One row per person, updated in place: two taps at once cannot make two.
     CalendarFeed.objects.update_or_create(
         owner=user, defaults={"token_hash": token_hash(token), "created_at": timezone.now()}

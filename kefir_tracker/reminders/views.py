@@ -12,8 +12,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from kefir_tracker.batches.models import Batch
 from kefir_tracker.reminders import calendar, due
-from kefir_tracker.reminders.models import CalendarFeed, make_link, revoke_link, token_hash
+from kefir_tracker.reminders.models import CalendarFeed, make_link, revoke_link
 from kefir_tracker.templating import announce, render, wants_fragment
+from kefir_tracker.tokens import token_hash
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 # Kept in the session from the post that made a link to the page it redirects to,

@@ -1,5 +1,6 @@
-// The account page's "Copy link": the calendar link onto the clipboard in one tap (a
-// long link in a field is fiddly to select on a phone). Without JavaScript the button
+// "Copy link" (the calendar link, a share link): the field named by the button's
+// data-copy onto the clipboard in one tap (a long link in a field is fiddly to select on
+// a phone), then the button's data-copied said. Without JavaScript the button
 // stays hidden and the field is there to select. A page over plain http:// (a LAN
 // address) has no Clipboard API: the selected field is copied the older way.
 "use strict";
@@ -31,7 +32,7 @@
     }
     field.focus();
     field.select();
-    var copied = "Copied the link: paste it into your calendar app.";
+    var copied = button.dataset.copied || "Copied the link.";
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(field.value).then(
         function () {

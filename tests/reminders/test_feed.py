@@ -14,7 +14,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from kefir_tracker.grains.models import Status
-from kefir_tracker.reminders.models import CalendarFeed, make_link, token_hash
+from kefir_tracker.reminders.models import CalendarFeed, make_link
+from kefir_tracker.tokens import token_hash
 from tests.factories import make_batch, make_culture, make_tasting, make_weighing
 from tests.reminders.helpers import by_summary, events, kitchen, make_link_on_the_account_page, utc
 
