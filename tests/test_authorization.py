@@ -52,6 +52,8 @@ def _push_subscription(owner):
     return PushSubscription.objects.create(
         owner=owner, endpoint=f"https://push.example.org/{owner.pk}", p256dh="-", auth="-"
     )
+
+
 def _share_link(owner):
     link, _ = make_link(owner, make_culture(owner), expires_in=None, include_batches=False)
     return link
