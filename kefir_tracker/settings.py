@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kefir_tracker.reminders",
     "kefir_tracker.forecast",
     "kefir_tracker.insights",
+    "kefir_tracker.labels",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/", include("kefir_tracker.accounts.urls")),
     path("account/data/", include("kefir_tracker.archive.urls")),
     path("", include("kefir_tracker.reminders.urls")),
+    path("", include("kefir_tracker.labels.urls")),
     path("admin/", admin.site.urls),
 ]
 
