@@ -19,6 +19,7 @@ from django.utils import timezone
 from kefir_tracker.batches.models import Batch, TastingNote, number_in_start_order
 from kefir_tracker.batches.pagination import Cursor
 from kefir_tracker.grains.models import Culture, Weighing
+from kefir_tracker.labels import services as labels
 from tests.factories import make_batch, make_culture
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -168,6 +169,18 @@ def insights(a):
     return reverse("insights:insights"), {}
 
 
+def jar_labels(a):
+    return reverse("labels:choose"), {}
+
+
+def print_labels(a):
+    """Every jar in use, two labels each: the jars fermenting since the account grew have
+    no code yet, so both visits make codes."""
+    in_use = labels.jars(a.owner)
+    query = "&".join(f"batch={jar.pk}" for jar in in_use)
+    return f"{reverse('labels:print')}?{query}&paper=a4&size=small&skip=3&copies=2", {}
+
+
 PAGES = [
     today,
     start_form,
@@ -188,6 +201,8 @@ PAGES = [
     password_change,
     your_data,
     insights,
+    jar_labels,
+    print_labels,
 ]
 
 
@@ -223,6 +238,8 @@ def test_a_page_takes_as_many_queries_with_500_rows_as_with_5(
         (batch_detail, 4),
         (culture_deepest, 9),
         (insights, 11),  # the session and user, seven figures, the model's one query
+        (jar_labels, 3),
+        (print_labels, 7),  # the jars, their codes (made: stored, read back), the model
     ],
     ids=[
         "today",
@@ -232,6 +249,8 @@ def test_a_page_takes_as_many_queries_with_500_rows_as_with_5(
         "batch_detail",
         "culture_deepest",
         "insights",
+        "jar_labels",
+        "print_labels",
     ],
 )
 def test_the_benchmarked_pages_stay_within_a_few_queries(

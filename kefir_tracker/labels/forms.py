@@ -4,6 +4,9 @@ from django.utils.html import format_html
 from kefir_tracker.labels.sheets import SHEETS, LabelSize, Paper, sheet_for
 
 MAX_COPIES = 10
+# A text box with the phone's number keypad: what was typed comes back as typed, even
+# when it is no number (an <input type="number"> may not hold that).
+WHOLE_NUMBER = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
 
 class LabelsForm(forms.Form):
@@ -46,6 +49,7 @@ class LabelsForm(forms.Form):
     skip = forms.IntegerField(
         label="Used labels to skip",
         min_value=0,
+        widget=WHOLE_NUMBER,
         help_text="On a sheet already partly used: how many labels are gone, counted from the top left, row by row.",
         error_messages={
             "required": "Write how many labels to skip: 0 for a new sheet.",
@@ -56,6 +60,7 @@ class LabelsForm(forms.Form):
     copies = forms.IntegerField(
         label="Labels per jar",
         min_value=1,
+        widget=WHOLE_NUMBER,
         max_value=MAX_COPIES,
         error_messages={
             "required": "Write how many labels each jar gets, from 1 to 10.",
