@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kefir_tracker.labels.models import codes_for
-
 from tests.factories import make_batch, make_culture
 
 # Routes anyone may open: signing in and up, the service worker and the offline page it

@@ -58,12 +58,12 @@ class JarCode(models.Model):
     def __str__(self):
         return f"Jar code of {self.batch}"
 
-    def get_absolute_url(self):
-        return reverse("labels:jar", args=[self.code])
-
     def save(self, *args, **kwargs):
         self.digest = code_digest(self.code)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("labels:jar", args=[self.code])
 
 
 def new_code() -> str:

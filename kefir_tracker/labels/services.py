@@ -1,8 +1,8 @@
 """Which jars get labels, what each label says, and how the labels fill the sheets."""
 
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 from itertools import islice
 
 import segno
@@ -46,7 +46,7 @@ def moment(value: datetime) -> str:
 
 
 def until(start: datetime, end: datetime) -> str:
-    """'Tue 3 Mar, 12:00–20:00', or both in full when they fall on different days."""
+    """'Tue 3 Mar, 12:00-20:00' (an en dash), or both in full on different days."""
     local_start, local_end = timezone.localtime(start), timezone.localtime(end)
     if local_start.date() == local_end.date():
         return f"{moment(start)}–{dates.time_of_day(local_end)}"

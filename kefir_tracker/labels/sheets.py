@@ -18,7 +18,10 @@ class Paper(models.TextChoices):
     LETTER = "letter", "US Letter"
 
 
-PAGE_MM = {Paper.A4: (Decimal("210"), Decimal("297")), Paper.LETTER: (Decimal("215.9"), Decimal("279.4"))}
+PAGE_MM = {
+    Paper.A4: (Decimal("210"), Decimal("297")),
+    Paper.LETTER: (Decimal("215.9"), Decimal("279.4")),
+}
 
 
 class LabelSize(models.TextChoices):
@@ -54,11 +57,11 @@ class Sheet:
 
     @property
     def label_size(self) -> str:
-        """'63.5 × 33.9 mm'"""
+        """'63.5 x 33.9 mm' (with a multiplication sign)"""
         return f"{_mm(self.width)} × {_mm(self.height)} mm"
 
     def describe(self) -> str:
-        """'24 on a sheet (3 × 8), 63.5 × 33.9 mm, like Avery L7159'"""
+        """'24 on a sheet (3 x 8), 63.5 x 33.9 mm, like Avery L7159'"""
         return f"{self.per_sheet} on a sheet ({self.columns} × {self.rows}), {self.label_size}, like {self.like}"
 
 
@@ -69,10 +72,12 @@ def _mm(value: Decimal) -> str:
 
 def _sheet(paper, size, columns, rows, width, height, top, left, gap_x, gap_y, like):
     d = Decimal
-    return Sheet(paper, size, columns, rows, d(width), d(height), d(top), d(left), d(gap_x), d(gap_y), like)
+    return Sheet(
+        paper, size, columns, rows, d(width), d(height), d(top), d(left), d(gap_x), d(gap_y), like
+    )
 
 
-# US Letter sheets are made in inches: 2⅝ × 1 in is 66.675 × 25.4 mm.
+# US Letter sheets are made in inches: 2⅝ by 1 in is 66.675 by 25.4 mm.
 SHEETS = {
     (Paper.A4, LabelSize.SMALL): _sheet(
         Paper.A4, LabelSize.SMALL, 3, 8, "63.5", "33.9", "12.9", "7.25", "2.5", "0", "Avery L7159"
@@ -81,11 +86,29 @@ SHEETS = {
         Paper.A4, LabelSize.LARGE, 2, 7, "99.1", "38.1", "15.15", "4.65", "2.5", "0", "Avery L7163"
     ),
     (Paper.LETTER, LabelSize.SMALL): _sheet(
-        Paper.LETTER, LabelSize.SMALL, 3, 10, "66.675", "25.4", "12.7", "4.7625", "3.175", "0",
+        Paper.LETTER,
+        LabelSize.SMALL,
+        3,
+        10,
+        "66.675",
+        "25.4",
+        "12.7",
+        "4.7625",
+        "3.175",
+        "0",
         "Avery 5160",
     ),
     (Paper.LETTER, LabelSize.LARGE): _sheet(
-        Paper.LETTER, LabelSize.LARGE, 2, 5, "101.6", "50.8", "12.7", "3.96875", "4.7625", "0",
+        Paper.LETTER,
+        LabelSize.LARGE,
+        2,
+        5,
+        "101.6",
+        "50.8",
+        "12.7",
+        "3.96875",
+        "4.7625",
+        "0",
         "Avery 5163",
     ),
 }
@@ -93,4 +116,3 @@ SHEETS = {
 
 def sheet_for(paper: str, size: str) -> Sheet:
     return SHEETS[(Paper(paper), LabelSize(size))]
-

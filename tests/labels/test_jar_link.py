@@ -92,9 +92,7 @@ def test_signing_in_from_it_lands_on_the_batch(kitchen, address, owner):
     assert "Babushka" in response.text
 
 
-def test_another_person_is_told_it_is_not_theirs_and_nothing_else(
-    kitchen, address, other_client
-):
+def test_another_person_is_told_it_is_not_theirs_and_nothing_else(kitchen, address, other_client):
     response = other_client.get(path(address))
     assert_says_nothing(response, kitchen)
     assert "not one of your jars" in response.text

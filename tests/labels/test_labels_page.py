@@ -62,9 +62,7 @@ def test_a_batch_no_longer_in_use_has_no_label_link(owner_client, kitchen, which
     assert "Print jar labels" not in page
 
 
-def test_someone_elses_batch_in_the_link_ticks_nothing_of_theirs(
-    owner_client, other_user, kitchen
-):
+def test_someone_elses_batch_in_the_link_ticks_nothing_of_theirs(owner_client, other_user, kitchen):
     theirs = make_batch(make_culture(other_user, "Mallory's grains"))
     response = owner_client.get(f"{LABELS}?batch={theirs.pk}&batch=١")
     assert response.status_code == 200

@@ -26,7 +26,9 @@ def written(moment, zone=NEW_YORK):
 
 
 def time_of_day(local):
-    return f"{local.hour % 12 or 12}:{local:%M}\N{NO-BREAK SPACE}{'AM' if local.hour < 12 else 'PM'}"
+    return (
+        f"{local.hour % 12 or 12}:{local:%M}\N{NO-BREAK SPACE}{'AM' if local.hour < 12 else 'PM'}"
+    )
 
 
 @pytest.fixture
@@ -103,12 +105,13 @@ def test_skipped_labels_come_first_and_each_jars_copies_together(owner_client, k
 
 def test_labels_that_do_not_fit_go_on_another_sheet(owner_client, kitchen):
     fermenting, bottled = kitchen["fermenting"], kitchen["bottled"]
-    # Letter, small: 30 a sheet. 27 used, then 2 jars × 4 copies: 3 here, 5 on the next.
+    # Letter, small: 30 a sheet. 27 used, then 2 jars, 4 copies each: 3 here, 5 on the next.
     response = owner_client.get(
         print_url(fermenting, bottled, paper="letter", size="small", skip=27, copies=4)
     )
     first, second = sheets(response.text)
-    assert len(first) == 30 and first[:27] == [None] * 27
+    assert len(first) == 30
+    assert first[:27] == [None] * 27
     assert [cell.name for cell in first[27:]] == ["Tibicos"] * 3
     assert [cell.name for cell in second] == ["Tibicos"] + ["Babushka"] * 4
     assert 'class="sheet sheet-letter-3x10 paper-letter"' in response.text
@@ -143,9 +146,7 @@ def test_the_print_page_is_for_nobody_else_and_no_robot(owner_client, kitchen):
     assert re.findall(r"<script(?![^>]* src=)", response.text) == []
 
 
-def test_a_jar_keeps_its_code_from_print_to_print_and_each_jar_has_its_own(
-    owner_client, kitchen
-):
+def test_a_jar_keeps_its_code_from_print_to_print_and_each_jar_has_its_own(owner_client, kitchen):
     fermenting, bottled = kitchen["fermenting"], kitchen["bottled"]
     assert JarCode.objects.count() == 0
 
