@@ -45,12 +45,14 @@ def moment(value: datetime) -> str:
     return dates.local_moment(value)
 
 
-def until(start: datetime, end: datetime) -> str:
-    """'Tue 3 Mar, 12:00-20:00' (an en dash), or both in full on different days."""
+def ready_between(start: datetime, end: datetime) -> tuple[str, ...]:
+    """A second ferment's window as a label's lines: 'Ready Tue 3 Mar, 12:00-20:00' on
+    one day, else 'Ready Tue 3 Mar, 17:00' and 'to Wed 4 Mar, 01:00' (one line would
+    wrap on a small label)."""
     local_start, local_end = timezone.localtime(start), timezone.localtime(end)
     if local_start.date() == local_end.date():
-        return f"{moment(start)}–{dates.time_of_day(local_end)}"
-    return f"{moment(start)} – {moment(end)}"
+        return (f"Ready {moment(start)}–{dates.time_of_day(local_end)}",)
+    return (f"Ready {moment(start)}", f"to {moment(end)}")
 
 
 @dataclass(frozen=True)
@@ -59,14 +61,13 @@ class JarLabel:
 
     batch: Batch
     address: str  # the absolute /j/<code> this installation answers at
-    since: str  # "Started Tue 3 Mar, 07:30" or "Bottled …"
-    ready: str  # "Ready ≈ …" or the second ferment's window
+    since: str  # "Started Tue 3 Mar, 07:30", or "Bottled …" for a second ferment
+    ready: tuple[str, ...]  # "Ready ≈ …", or the second ferment's window
 
     @property
     def what(self) -> str:
-        """'#48 · cow milk', '· 2nd ferment' for a bottle."""
-        text = f"#{self.batch.number} · {self.batch.get_base_display()}"
-        return text + " · 2nd ferment" if self.batch.strained_at else text
+        """'#48 · cow milk'"""
+        return f"#{self.batch.number} · {self.batch.get_base_display()}"
 
     @cached_property  # drawn once for all its copies
     def qr(self) -> SafeString:
@@ -79,11 +80,11 @@ def jar_labels(user, batches, addresses: dict[int, str]) -> list[JarLabel]:
     labels = []
     for batch in batches:
         if batch.strained_at is None:
-            ready = f"Ready ≈ {moment(estimate(batch, model).ready_at)}"
+            ready = (f"Ready ≈ {moment(estimate(batch, model).ready_at)}",)
             since = f"Started {moment(batch.started_at)}"
         else:
             window = second_ferment_window(batch)
-            ready = f"Ready {until(window.start, window.end)}"
+            ready = ready_between(window.start, window.end)
             since = f"Bottled {moment(batch.bottled_at)}"
         labels.append(JarLabel(batch, addresses[batch.pk], since, ready))
     return labels

@@ -66,9 +66,10 @@ def test_each_label_says_the_grains_batch_base_start_and_ready_time(
     start, end = bottled.bottled_at + timedelta(hours=24), bottled.bottled_at + timedelta(hours=72)
     assert second.lines == [
         "Tibicos",
-        f"#{bottled.number} · sugar water · 2nd ferment",
+        f"#{bottled.number} · sugar water",
         f"Bottled {written(bottled.bottled_at)}",
-        f"Ready {written(start)} – {written(end)}",
+        f"Ready {written(start)}",
+        f"to {written(end)}",
     ]
 
 
@@ -86,7 +87,7 @@ def test_a_milk_bottle_ready_the_same_day_gives_the_end_as_a_time(owner_client, 
     )
     (label,) = labels(owner_client.get(print_url(batch)).text)
     day = f"{bottled_at:%a} {bottled_at.day} {bottled_at:%b}"
-    assert label.lines[3] == f"Ready {day}, 05:00–13:00"
+    assert label.lines[2:] == [f"Bottled {day}, 01:00", f"Ready {day}, 05:00–13:00"]
 
 
 def test_skipped_labels_come_first_and_each_jars_copies_together(owner_client, kitchen):
