@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kefir_tracker.sharing",
     "kefir_tracker.forecast",
     "kefir_tracker.insights",
+    "kefir_tracker.labels",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/notifications/", include("kefir_tracker.push.urls")),
     path("", include("kefir_tracker.reminders.urls")),
     path("", include("kefir_tracker.sharing.urls")),
+    path("", include("kefir_tracker.labels.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,8 +7,10 @@ added to OBJECT_MAKERS.
 """
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from kefir_tracker.labels.models import codes_for
 from kefir_tracker.push.models import PushSubscription
 from kefir_tracker.sharing.models import make_link
 from tests.factories import make_batch, make_culture
@@ -20,6 +22,9 @@ PUBLIC = {"accounts:login", "accounts:sign_up", "accounts:logout", "service_work
 # anyone with the link, nobody without (tests/reminders/test_feed.py,
 # tests/sharing/test_shared_page.py).
 SECRET_LINKS = {"reminders:feed", "sharing:shared"}
+# A jar label's QR code: the batch for whoever may see it, and for anyone else, signed in
+# or not, one page that names nothing, whatever the code (tests/labels/test_jar_link.py).
+JAR_LABELS = {"labels:jar"}
 
 
 def walk(patterns=None, namespace="", outer=()):
@@ -36,8 +41,9 @@ def walk(patterns=None, namespace="", outer=()):
 
 
 ROUTES = sorted(walk())
-OBJECT_ROUTES = [(name, kwargs) for name, kwargs in ROUTES if kwargs and name not in SECRET_LINKS]
-PRIVATE_ROUTES = [(name, kwargs) for name, kwargs in ROUTES if name not in PUBLIC | SECRET_LINKS]
+OPEN_LINKS = SECRET_LINKS | JAR_LABELS
+OBJECT_ROUTES = [(name, kwargs) for name, kwargs in ROUTES if kwargs and name not in OPEN_LINKS]
+PRIVATE_ROUTES = [(name, kwargs) for name, kwargs in ROUTES if name not in PUBLIC | OPEN_LINKS]
 
 
 def _culture(owner):
@@ -82,7 +88,20 @@ def test_the_walk_finds_the_routes():
     assert "batches:detail" in names
     assert "grains:detail" in names
     assert len(OBJECT_ROUTES) >= 5
-    assert set(names) >= SECRET_LINKS
+    assert set(names) >= SECRET_LINKS | JAR_LABELS
+    assert {"labels:choose", "labels:print"} <= {name for name, _ in PRIVATE_ROUTES}
+
+
+@pytest.mark.parametrize("name", sorted(JAR_LABELS))
+def test_a_jar_label_names_nothing_to_anyone_but_its_owner(other_client, owner, name):
+    """The owner's own jar's code, opened by someone else or signed out."""
+    batch = _batch(owner)
+    (code,) = codes_for([batch]).values()
+    url = reverse(name, kwargs={"code": code})
+    for visitor in (other_client, Client()):
+        response = visitor.get(url)
+        assert response.status_code == 200
+        assert batch.culture.name not in response.text
 
 
 @pytest.mark.parametrize(("name", "kwargs"), OBJECT_ROUTES, ids=[n for n, _ in OBJECT_ROUTES])
@@ -150,6 +169,7 @@ def test_an_id_in_other_digits_is_no_route(owner_client, path):
         "grains:lineage",
         "accounts:account",
         "insights:insights",
+        "labels:choose",
     ],
 )
 def test_pages_answer_head_as_get_without_a_body(owner_client, name):

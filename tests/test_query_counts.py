@@ -20,6 +20,7 @@ from django.utils import timezone
 from kefir_tracker.batches.models import Batch, TastingNote, number_in_start_order
 from kefir_tracker.batches.pagination import Cursor
 from kefir_tracker.grains.models import Culture, Weighing
+from kefir_tracker.labels import services as labels
 from kefir_tracker.sharing.models import make_link
 from tests.factories import make_batch, make_culture
 
@@ -198,6 +199,18 @@ def insights(a):
     return reverse("insights:insights"), {}
 
 
+def jar_labels(a):
+    return reverse("labels:choose"), {}
+
+
+def print_labels(a):
+    """Every jar in use, two labels each: the jars fermenting since the account grew have
+    no code yet, so both visits make codes."""
+    in_use = labels.jars(a.owner)
+    query = "&".join(f"batch={jar.pk}" for jar in in_use)
+    return f"{reverse('labels:print')}?{query}&paper=a4&size=small&skip=3&copies=2", {}
+
+
 PAGES = [
     today,
     start_form,
@@ -221,6 +234,8 @@ PAGES = [
     password_change,
     your_data,
     insights,
+    jar_labels,
+    print_labels,
 ]
 
 
@@ -263,6 +278,8 @@ def test_a_page_takes_as_many_queries_with_500_rows_as_with_5(
         # tree (two), the weight (two), the batches.
         (shared_tree, 9),
         (insights, 11),  # the session and user, seven figures, the model's one query
+        (jar_labels, 3),
+        (print_labels, 7),  # the jars, their codes (made: stored, read back), the model
     ],
     ids=[
         "today",
@@ -274,6 +291,8 @@ def test_a_page_takes_as_many_queries_with_500_rows_as_with_5(
         "culture_deepest",
         "shared_tree",
         "insights",
+        "jar_labels",
+        "print_labels",
     ],
 )
 def test_the_benchmarked_pages_stay_within_a_few_queries(
