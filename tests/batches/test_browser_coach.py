@@ -69,7 +69,9 @@ def test_the_coach_fills_the_amounts_for_a_ready_by_time_and_start_saves_them(
 
     # Go on the phone's keyboard starts the batch: the coach's buttons are not the form's.
     card.get_by_label("Grains in (g)").press("Enter")
-    fermenting = page.locator(".batch-card", has_text="Babushka")
+    fermenting = page.get_by_role("region", name="Fermenting now").locator(
+        ".batch-card", has_text="Babushka"
+    )
     expect(fermenting).to_contain_text(f"{volume} ml")
     batch = Batch.objects.get(strained_at=None)
     assert (batch.volume_ml, batch.grains_in_g) == (Decimal(volume), Decimal(30))
