@@ -35,6 +35,7 @@ OFFER_DEMO = env_bool("OFFER_DEMO", True)
 
 INSTALLED_APPS = [
     "kefir_tracker.accounts",
+    "kefir_tracker.kitchens",
     "kefir_tracker.grains",
     "kefir_tracker.batches",
     "kefir_tracker.archive",

@@ -9,6 +9,7 @@ sends the form back into its own place.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -32,7 +33,7 @@ from kefir_tracker.batches.forms import (
     UndoForm,
     add_model_errors,
 )
-from kefir_tracker.batches.models import Batch
+from kefir_tracker.batches.models import Batch, TastingNote
 from kefir_tracker.batches.pagination import keyset_page, keyset_through
 from kefir_tracker.forecast.model import model_for
 from kefir_tracker.forms import parse_id
@@ -61,7 +62,12 @@ def get_batch(request, pk, batches=None) -> Batch:
     """The signed-in person's batch ``pk`` (from ``batches``, by default with its grains,
     best rating and tastings, as its page shows it); 404 for anyone else's."""
     if batches is None:
-        batches = Batch.objects.for_list().prefetch_related("tasting_notes")
+        tastings = TastingNote.objects.select_related("author")
+        batches = (
+            Batch.objects.for_list()
+            .with_people()
+            .prefetch_related(Prefetch("tasting_notes", tastings))
+        )
     return get_object_or_404(batches.for_user(request.user), pk=pk)
 
 
@@ -295,7 +301,7 @@ def _batch_action(request, pk, form_class, action, done):
         fields = form.cleaned_data
         key = fields.pop("once", None)
         try:
-            _, repeated = once(request.user, key, lambda: action(batch, **fields))
+            _, repeated = once(request.user, key, lambda: action(batch, by=request.user, **fields))
         except ValidationError as error:
             add_model_errors(form, error)
         except Batch.DoesNotExist:
