@@ -381,8 +381,9 @@ class Batch(models.Model):
 
     def take_kitchen(self) -> None:
         """A batch is in the kitchen of its grains."""
-        if self.kitchen_id is None and self.culture_id is not None:
-            self.kitchen_id = self.culture.kitchen_id
+        culture = linked(self, "culture") if self.kitchen_id is None else None
+        if culture is not None:
+            self.kitchen_id = culture.kitchen_id
 
     def clean_fields(self, exclude=None):
         self.take_kitchen()
@@ -399,8 +400,13 @@ class Batch(models.Model):
     def clean(self):
         super().clean()
         culture = linked(self, "culture")
-        if culture and self.kitchen_id and culture.kitchen_id != self.kitchen_id:
-            raise ValidationError({"culture": "These grains belong to another kitchen."})
+        starter = linked(self, "owner")
+        if culture and (
+            (self.kitchen_id and culture.kitchen_id != self.kitchen_id)
+            # A new batch is started by someone in the grains' kitchen now.
+            or (self._state.adding and starter and starter.current_kitchen_id != culture.kitchen_id)
+        ):
+            raise ValidationError({"culture": "These grains belong to someone else's kitchen."})
         if culture is not None and self.base in Base.values:
             kind = Base(self.base).kind
             if culture.kind != kind:

@@ -58,7 +58,7 @@ def start_batch(owner, culture: Culture, **fields) -> Batch:
     """``owner`` puts ``culture`` (grains of the kitchen they are in) into a base now
     (or at ``started_at``); the batch is in the grains' kitchen, started by ``owner``."""
     if culture.kitchen_id != owner.current_kitchen_id:
-        raise ValidationError("These grains belong to another kitchen.")
+        raise ValidationError("These grains belong to someone else's kitchen.")
     if culture.status not in STARTABLE:
         raise ValidationError(
             f"{culture.name} are {culture.get_status_display()}; only active or resting grains "
