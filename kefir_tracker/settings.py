@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A link to another of the person's kitchens: "switch there?" instead of a bare 404.
+    "kefir_tracker.kitchens.middleware.AnotherKitchenMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last, so that it is the first to see a view's error: "the disk is full".
     "kefir_tracker.durability.DiskFullMiddleware",

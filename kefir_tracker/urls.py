@@ -11,6 +11,7 @@ urlpatterns = [
     path("insights/", include("kefir_tracker.insights.urls")),
     path("account/", include("kefir_tracker.accounts.urls")),
     path("account/data/", include("kefir_tracker.archive.urls")),
+    path("kitchen/", include("kefir_tracker.kitchens.urls")),
     path("", include("kefir_tracker.reminders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, QueryDict
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,6 +38,7 @@ from kefir_tracker.batches.pagination import keyset_page, keyset_through
 from kefir_tracker.forecast.model import model_for
 from kefir_tracker.forms import parse_id
 from kefir_tracker.grains.views import get_culture
+from kefir_tracker.kitchens.models import not_found_here
 from kefir_tracker.submissions.services import once, sent_twice
 from kefir_tracker.templating import announce, page_or_fragment, render, wants_fragment
 
@@ -68,7 +69,10 @@ def get_batch(request, pk, batches=None) -> Batch:
             .with_people()
             .prefetch_related(Prefetch("tasting_notes", tastings))
         )
-    return get_object_or_404(batches.for_user(request.user), pk=pk)
+    batch = batches.for_user(request.user).filter(pk=pk).first()
+    if batch is None:
+        raise not_found_here(request.user, Batch, pk)
+    return batch
 
 
 def _add_notes(request, form):

@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -179,3 +180,25 @@ def make_own_kitchen(user) -> Kitchen:
     user.current_kitchen = kitchen
     type(user).objects.filter(pk=user.pk).update(current_kitchen=kitchen)
     return kitchen
+
+
+class InAnotherKitchen(Http404):
+    """Not in the kitchen the person is in now, but in another of theirs (``kitchen``)."""
+
+    def __init__(self, kitchen):
+        super().__init__(f"This is in {kitchen.name}.")
+        self.kitchen = kitchen
+
+
+def not_found_here(user, model, pk):
+    """The 404 for ``model`` ``pk`` missing from ``user``'s current kitchen: one that
+    names the other kitchen of theirs it is in, if it is (one query, on a miss only)."""
+    kitchen_id = (
+        model.objects.filter(pk=pk, kitchen__memberships__user=user)
+        .exclude(kitchen_id=user.current_kitchen_id)
+        .values_list("kitchen_id", flat=True)
+        .first()
+    )
+    if kitchen_id is None:
+        return Http404(f"No such {model._meta.verbose_name}.")
+    return InAnotherKitchen(Kitchen.objects.get(pk=kitchen_id))

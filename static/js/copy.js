@@ -1,4 +1,4 @@
-// The account page's "Copy link": the calendar link onto the clipboard in one tap (a
+// "Copy link" (the calendar link, a kitchen invitation): the link onto the clipboard in one tap (a
 // long link in a field is fiddly to select on a phone). Without JavaScript the button
 // stays hidden and the field is there to select. A page over plain http:// (a LAN
 // address) has no Clipboard API: the selected field is copied the older way.
@@ -31,7 +31,7 @@
     }
     field.focus();
     field.select();
-    var copied = "Copied the link: paste it into your calendar app.";
+    var copied = button.dataset.copied || "Copied the link: paste it into your calendar app.";
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(field.value).then(
         function () {
