@@ -13,6 +13,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Exists, Q
 from django.http import Http404
@@ -178,7 +179,7 @@ def make_own_kitchen(user) -> Kitchen:
     kitchen = Kitchen.objects.create(name=own_kitchen_name(user))
     Membership.objects.create(kitchen=kitchen, user=user, role=Role.OWNER)
     user.current_kitchen = kitchen
-    type(user).objects.filter(pk=user.pk).update(current_kitchen=kitchen)
+    get_user_model().objects.filter(pk=user.pk).update(current_kitchen=kitchen)
     return kitchen
 
 

@@ -4,6 +4,7 @@ Each function checks who may do it (``PermissionDenied`` for a member asking wha
 only an owner may do) and validates before it writes, in one transaction.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -40,7 +41,7 @@ def owner_membership(user) -> Membership:
 
 def _move_to(user, kitchen) -> None:
     user.current_kitchen = kitchen
-    type(user).objects.filter(pk=user.pk).update(current_kitchen=kitchen)
+    get_user_model().objects.filter(pk=user.pk).update(current_kitchen=kitchen)
 
 
 def switch(user, kitchen_id) -> Kitchen:
