@@ -45,8 +45,9 @@ def in_current_kitchen(user, kitchen_field="kitchen") -> Q:
 
 class KitchenQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Every kitchen ``user`` is a member of."""
-        return self.filter(memberships__user=user)
+        """Every kitchen ``user`` is a member of (a subquery, so that counting a
+        kitchen's members counts all of them)."""
+        return self.filter(pk__in=Membership.objects.filter(user=user).values("kitchen"))
 
 
 class Kitchen(models.Model):

@@ -56,11 +56,11 @@ def switch(user, kitchen_id) -> Kitchen:
 def _settle(user) -> None:
     """After ``user`` left (or lost) the kitchen they were in: into another of theirs,
     or a new one of their own when none is left (everyone has a kitchen)."""
-    other = Kitchen.objects.for_user(user).order_by("memberships__joined_at").first()
+    other = Membership.objects.filter(user=user).order_by("joined_at", "pk").first()
     if other is None:
         make_own_kitchen(user)
     else:
-        _move_to(user, other)
+        _move_to(user, other.kitchen)
 
 
 @transaction.atomic

@@ -60,7 +60,7 @@ def _kitchen_page(request, *, rename_form=None, join_form=None, status=200):
                 "expires_at": next(i.expires_at for i in invitations if i.pk == new["pk"]),
             }
     kitchens = list(
-        Kitchen.objects.for_user(user).annotate(members=Count("memberships", distinct=True))
+        Kitchen.objects.for_user(user).annotate(members=Count("memberships"))
     )
     context = {
         "kitchen": kitchen,
