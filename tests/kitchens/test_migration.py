@@ -98,5 +98,5 @@ def test_the_demo_years_move_into_their_own_kitchens_losing_nothing(settings):
             if page != before[user.pk]["pages"][pk]
         ]
         assert changed == [], user
-    demo_kitchen = Batch.objects.filter(owner=demo).values_list("kitchen", flat=True).distinct()
-    assert list(demo_kitchen) == [User.objects.get(pk=demo.pk).current_kitchen_id]
+    demo_kitchen = Batch.objects.filter(owner=demo).order_by().values_list("kitchen", flat=True)
+    assert set(demo_kitchen) == {User.objects.get(pk=demo.pk).current_kitchen_id}
