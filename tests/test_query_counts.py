@@ -19,7 +19,8 @@ from django.utils import timezone
 from kefir_tracker.batches.models import Batch, TastingNote, number_in_start_order
 from kefir_tracker.batches.pagination import Cursor
 from kefir_tracker.grains.models import Culture, Weighing
-from tests.factories import make_batch, make_culture
+from kefir_tracker.kitchens import services
+from tests.factories import make_batch, make_culture, make_user
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -71,6 +72,9 @@ class Account:
             Weighing(culture=self.culture, grams=Decimal(30), weighed_at=now - timedelta(n))
             for n in range(new)
         )
+        for n in range(new):  # and more members, and open invitations
+            services.accept(make_user(f"member{self.size + n}"), services.invite(self.owner)[1])
+            services.invite(self.owner)
         self.size = to
 
     def cursor(self, rows_back):
@@ -85,6 +89,10 @@ def account(owner):
     batch = make_batch(culture, started_at=timezone.now() - timedelta(hours=30))
     batch.strained_at = timezone.now() - timedelta(hours=6)
     batch.save()
+    # A second member of the kitchen, who strained the batch: its page names people.
+    pavel = make_user("pavel")
+    services.accept(pavel, services.invite(owner)[1])
+    Batch.objects.filter(pk=batch.pk).update(strained_by=pavel)
     account = Account(owner=owner, culture=culture, deepest=culture, batch=batch)
     account.grow(5)
     return account
@@ -168,6 +176,10 @@ def insights(a):
     return reverse("insights:insights"), {}
 
 
+def kitchen_page(a):
+    return reverse("kitchens:kitchen"), {}
+
+
 PAGES = [
     today,
     start_form,
@@ -188,6 +200,7 @@ PAGES = [
     password_change,
     your_data,
     insights,
+    kitchen_page,
 ]
 
 
