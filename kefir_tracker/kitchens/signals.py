@@ -10,7 +10,7 @@ from kefir_tracker.kitchens.models import Kitchen
 def delete_kitchens_only_they_were_in(sender, instance, **kwargs):
     """A deleted account takes the kitchens nobody else is in with it (their grains and
     batches, as before kitchens); a shared kitchen stays with its other members."""
-    alone = Kitchen.objects.for_user(instance).annotate(members=Count("memberships")).filter(
-        members=1
+    alone = (
+        Kitchen.objects.for_user(instance).annotate(members=Count("memberships")).filter(members=1)
     )
     Kitchen.objects.filter(pk__in=list(alone.values_list("pk", flat=True))).delete()

@@ -55,13 +55,12 @@ def _kitchen_page(request, *, rename_form=None, join_form=None, status=200):
         if new and any(i.pk == new["pk"] for i in invitations):
             code = new["code"]
             invitation = {
+                "pk": new["pk"],
                 "link": request.build_absolute_uri(reverse("kitchens:join", args=[code])),
                 "code": spaced(code),
                 "expires_at": next(i.expires_at for i in invitations if i.pk == new["pk"]),
             }
-    kitchens = list(
-        Kitchen.objects.for_user(user).annotate(members=Count("memberships"))
-    )
+    kitchens = list(Kitchen.objects.for_user(user).annotate(members=Count("memberships")))
     context = {
         "kitchen": kitchen,
         "mine": mine,

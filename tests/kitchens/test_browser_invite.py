@@ -96,4 +96,4 @@ def test_axe_finds_nothing_on_the_kitchen_pages(
         found["code with an error"] = axe_violations(phone)
     finally:
         other.close()
-    assert found == dict.fromkeys(found, [])
+    assert found == {name: [] for name in found}
