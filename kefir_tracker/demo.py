@@ -24,6 +24,13 @@ from kefir_tracker.grains.models import Culture, Kind, Origin, Status, StatusCha
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo"
 DAYS = 365
+# Who did it: the field of a batch that says it happened, and the one that says who.
+WHO_DID_IT = {
+    "strained_at": "strained_by",
+    "bottled_at": "bottled_by",
+    "finished_at": "finished_by",
+    "discarded": "discarded_by",
+}
 
 FLAVOURS_MILK = [
     "strawberry",
@@ -376,9 +383,14 @@ class DemoYear:
 
     def write_batches(self) -> None:
         number_in_start_order(self.batches)
+        for batch in self.batches:  # the demo person did everything in their kitchen
+            for done, person in WHO_DID_IT.items():
+                if getattr(batch, done):
+                    setattr(batch, person, self.user)
         Batch.objects.bulk_create(self.batches)
         for index, note in self.tastings:
             note.batch = self.batches[index]
+            note.author = self.user
         TastingNote.objects.bulk_create(note for _, note in self.tastings)
 
     def write_weighings(self) -> None:

@@ -35,6 +35,7 @@ OFFER_DEMO = env_bool("OFFER_DEMO", True)
 
 INSTALLED_APPS = [
     "kefir_tracker.accounts",
+    "kefir_tracker.kitchens",
     "kefir_tracker.grains",
     "kefir_tracker.batches",
     "kefir_tracker.archive",
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A link to another of the person's kitchens: "switch there?" instead of a bare 404.
+    "kefir_tracker.kitchens.middleware.AnotherKitchenMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last, so that it is the first to see a view's error: "the disk is full".
     "kefir_tracker.durability.DiskFullMiddleware",

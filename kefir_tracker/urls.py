@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/", include("kefir_tracker.accounts.urls")),
     path("account/data/", include("kefir_tracker.archive.urls")),
     path("account/notifications/", include("kefir_tracker.push.urls")),
+    path("kitchen/", include("kefir_tracker.kitchens.urls")),
     path("", include("kefir_tracker.reminders.urls")),
     path("", include("kefir_tracker.sharing.urls")),
     path("", include("kefir_tracker.labels.urls")),

@@ -1,5 +1,6 @@
 """Walk the whole URLconf: every route is closed to signed-out visitors, and every
-route that takes an object answers 404 to anyone but its owner, for GET and POST.
+route that takes an object answers 404 to anyone outside its kitchen (a stranger, or a
+member removed from it), for GET and POST, and as usual to every member of it.
 
 A route added later is checked automatically; one that takes an object this file
 does not know how to make fails `test_every_object_route_is_known` until it is
@@ -10,10 +11,12 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from kefir_tracker.kitchens import services
+from kefir_tracker.kitchens.models import Membership
 from kefir_tracker.labels.models import codes_for
 from kefir_tracker.push.models import PushSubscription
 from kefir_tracker.sharing.models import make_link
-from tests.factories import make_batch, make_culture
+from tests.factories import make_batch, make_culture, make_user
 
 # Routes anyone may open: signing in and up, the service worker and the offline page it
 # keeps (nobody's data), and the admin (which has its own sign-in).
@@ -21,7 +24,7 @@ PUBLIC = {"accounts:login", "accounts:sign_up", "accounts:logout", "service_work
 # Routes opened by a secret in the link instead of a sign-in (a calendar app has none):
 # anyone with the link, nobody without (tests/reminders/test_feed.py,
 # tests/sharing/test_shared_page.py).
-SECRET_LINKS = {"reminders:feed", "sharing:shared"}
+SECRET_LINKS = {"reminders:feed", "sharing:shared", "kitchens:join"}
 # A jar label's QR code: the batch for whoever may see it, and for anyone else, signed in
 # or not, one page that names nothing, whatever the code (tests/labels/test_jar_link.py).
 JAR_LABELS = {"labels:jar"}
@@ -65,6 +68,17 @@ def _share_link(owner):
     return link
 
 
+def _invitation(owner):
+    return services.invite(owner)[0]
+
+
+def _membership(owner):
+    """Someone else's membership of the owner's kitchen."""
+    _, code = services.invite(owner)
+    services.accept(make_user(), code)
+    return Membership.objects.filter(kitchen_id=owner.current_kitchen_id).last()
+
+
 # (namespace, URL keyword) -> how to make an object of that kind for its owner.
 OBJECT_MAKERS = {
     ("batches", "pk"): _batch,
@@ -74,6 +88,8 @@ OBJECT_MAKERS = {
     ("push", "pk"): _push_subscription,  # a phone that gets notifications
     ("sharing", "culture_pk"): _culture,  # its share card
     ("sharing", "pk"): _share_link,
+    ("kitchens", "invitation_pk"): _invitation,
+    ("kitchens", "membership_pk"): _membership,
 }
 
 
@@ -144,6 +160,43 @@ def test_the_owner_can_open_every_object_page(owner_client, owner):
     for name, kwargs in OBJECT_ROUTES:
         response = owner_client.get(url_for(name, kwargs, owner))
         assert response.status_code in {200, 302, 405}, name
+
+
+def _member_of(owner):
+    """A person who joined the owner's kitchen and is in it now, with their client."""
+    member = make_user()
+    services.accept(member, services.invite(owner)[1])
+    client = Client()
+    client.force_login(member)
+    return member, client
+
+
+def test_a_member_gets_what_the_owner_gets_on_every_object_page(owner_client, owner):
+    _, member_client = _member_of(owner)
+    for name, kwargs in OBJECT_ROUTES:
+        if name.startswith("kitchens:"):
+            continue  # what only an owner may do: tests/kitchens/test_invitations_and_roles.py
+        url = url_for(name, kwargs, owner)
+        answers = [client.get(url).status_code for client in (owner_client, member_client)]
+        assert answers[0] == answers[1], name
+        assert answers[1] in {200, 302, 405}, name
+
+
+@pytest.mark.parametrize(("name", "kwargs"), OBJECT_ROUTES, ids=[n for n, _ in OBJECT_ROUTES])
+def test_a_removed_member_gets_404_for_get_and_post(owner, name, kwargs):
+    member, member_client = _member_of(owner)
+    url = url_for(name, kwargs, owner)
+    services.remove_member(
+        owner, Membership.objects.get(user=member, kitchen_id=owner.current_kitchen_id).pk
+    )
+    answers = {
+        member_client.get(url).status_code,
+        member_client.get(url, HTTP_HX_REQUEST="true").status_code,
+        member_client.post(url, {"name": "stolen"}).status_code,
+        member_client.post(url, {"name": "stolen"}, HTTP_HX_REQUEST="true").status_code,
+    }
+    assert answers <= {404, 405}
+    assert 404 in answers
 
 
 @pytest.mark.parametrize("pk", [0, 10**20, "9" * 40])

@@ -20,9 +20,10 @@ from django.utils import timezone
 from kefir_tracker.batches.models import Batch, TastingNote, number_in_start_order
 from kefir_tracker.batches.pagination import Cursor
 from kefir_tracker.grains.models import Culture, Weighing
+from kefir_tracker.kitchens import services
 from kefir_tracker.labels import services as labels
 from kefir_tracker.sharing.models import make_link
-from tests.factories import make_batch, make_culture
+from tests.factories import make_batch, make_culture, make_user
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -82,6 +83,9 @@ class Account:
             Weighing(culture=self.culture, grams=Decimal(30), weighed_at=now - timedelta(n))
             for n in range(new)
         )
+        for n in range(new):  # and more members, and open invitations
+            services.accept(make_user(f"member{self.size + n}"), services.invite(self.owner)[1])
+            services.invite(self.owner)
         self.size = to
 
     def cursor(self, rows_back):
@@ -96,6 +100,10 @@ def account(owner):
     batch = make_batch(culture, started_at=timezone.now() - timedelta(hours=30))
     batch.strained_at = timezone.now() - timedelta(hours=6)
     batch.save()
+    # A second member of the kitchen, who strained the batch: its page names people.
+    pavel = make_user("pavel")
+    services.accept(pavel, services.invite(owner)[1])
+    Batch.objects.filter(pk=batch.pk).update(strained_by=pavel)
     account = Account(owner=owner, culture=culture, deepest=culture, batch=batch)
     account.grow(5)
     return account
@@ -211,6 +219,10 @@ def print_labels(a):
     return f"{reverse('labels:print')}?{query}&paper=a4&size=small&skip=3&copies=2", {}
 
 
+def kitchen_page(a):
+    return reverse("kitchens:kitchen"), {}
+
+
 PAGES = [
     today,
     start_form,
@@ -236,6 +248,7 @@ PAGES = [
     insights,
     jar_labels,
     print_labels,
+    kitchen_page,
 ]
 
 

@@ -4,8 +4,10 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
+
+from kefir_tracker.kitchens.models import make_own_kitchen
 
 # Offered first: the zones most people live in, roughly west to east.
 COMMON_TIME_ZONES = (
@@ -163,11 +165,22 @@ class CaseInsensitiveUserManager(UserManager):
 
 
 class User(AbstractUser):
-    """A member of the household; everything they log belongs to them.
+    """A member of the household; what they log belongs to the kitchen they are in.
 
     Preferences live on the user: they are few, always needed together with
     the user, and never shared.
     """
+
+    # The kitchen whose grains and batches every page shows now (kitchens.models
+    # in_current_kitchen); empty only for a moment, while an account is being made.
+    current_kitchen = models.ForeignKey(
+        "kitchens.Kitchen",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     time_zone = models.CharField(
         max_length=64,
@@ -202,3 +215,11 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.username
+
+    def save(self, *args, **kwargs):
+        """A new account starts with a kitchen of its own ("Olga's kitchen")."""
+        if not self._state.adding or self.current_kitchen_id is not None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            make_own_kitchen(self)

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -20,6 +21,7 @@ from kefir_tracker.accounts.forms import (
 )
 from kefir_tracker.accounts.models import User, zone_label
 from kefir_tracker.demo import fill_with_demo_year
+from kefir_tracker.kitchens.models import Kitchen
 from kefir_tracker.push.views import push_context
 from kefir_tracker.reminders.views import calendar_context
 from kefir_tracker.templating import announce, render, wants_fragment
@@ -86,6 +88,12 @@ def sign_up(request):
         return redirect("accounts:first_run")
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
+    # Back where they came from after signing up: an invitation's page, say.
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
     form = SignUpForm(request.POST or None)
     if form.is_valid():
         user = form.save()
@@ -96,13 +104,16 @@ def sign_up(request):
             f"{zone_label(user.time_zone)} on a {user.clock_hours}-hour clock "
             "(tap your name at the top to change that).",
         )
-        return redirect(settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/sign_up.html", {"form": form})
+        return redirect(target or settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/sign_up.html", {"form": form, "next": target})
 
 
 def _account_page(request, preferences=None, reminders=None):
     """The account page, with any form sent back with its errors as typed."""
     context = {
+        "other_kitchens": Kitchen.objects.for_user(request.user).exclude(
+            pk=request.user.current_kitchen_id
+        ),
         "form": preferences or PreferencesForm(instance=request.user),
         "reminders_form": reminders or ReminderChoicesForm(instance=request.user),
         **calendar_context(request),

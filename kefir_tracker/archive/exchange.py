@@ -70,9 +70,7 @@ def export_data(user: User) -> dict:
         "weighings": list(
             Weighing.objects.for_user(user).order_by("culture__name", "weighed_at", "pk")
         ),
-        "status_changes": list(
-            StatusChange.objects.filter(culture__owner=user).order_by("changed_at", "pk")
-        ),
+        "status_changes": list(StatusChange.objects.for_user(user).order_by("changed_at", "pk")),
         "batches": list(Batch.objects.for_user(user).order_by("started_at", "pk")),
         "tasting_notes": list(
             TastingNote.objects.for_user(user).order_by(

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
 from kefir_tracker.grains.models import MAX_GRAINS_G, UNDO_FOR, Culture, Kind, linked
+from kefir_tracker.kitchens.models import Membership, in_current_kitchen
 
 MAX_VOLUME_ML = 20_000
 MAX_BATCH_NUMBER = 1_000_000
@@ -67,7 +68,21 @@ class Action(models.TextChoices):
 
 class BatchQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(owner=user)
+        """The batches of the kitchen ``user`` is in now (kitchens.models)."""
+        return self.filter(in_current_kitchen(user))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for batch in objs:
+            batch.take_kitchen()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def with_people(self):
+        """With who started it and who did each one-tap change, and ``kitchen_size``
+        (how many people are in its kitchen), for the batch's timeline. One query."""
+        members = Membership.objects.filter(kitchen=OuterRef("kitchen")).order_by()
+        size = members.values("kitchen").annotate(n=Count("pk")).values("n")
+        return self.select_related(*PEOPLE).annotate(kitchen_size=Subquery(size))
 
     def fermenting(self):
         return self.filter(strained_at__isnull=True, discarded=False)
@@ -161,12 +176,43 @@ def positive(limit, unit, what):
     ]
 
 
+def _person(verbose_name):
+    """Who did something to a batch; it stays the kitchen's when they leave."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        editable=False,
+    )
+
+
+# Who started the batch (``owner``, its name from before kitchens) and who did each
+# one-tap change; an Undo forgets who did what it takes back.
+PEOPLE = ("owner", "strained_by", "bottled_by", "finished_by", "discarded_by")
+
+
 class Batch(models.Model):
     """One fermentation: grains put into a base at a start time, strained later."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="batches"
+    # Always its grains' kitchen (``take_kitchen``), kept on the batch for the indexes.
+    kitchen = models.ForeignKey(
+        "kitchens.Kitchen", on_delete=models.CASCADE, related_name="batches", editable=False
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="batches",
+        verbose_name="started by",
+    )
+    strained_by = _person("strained by")
+    bottled_by = _person("bottled by")
+    finished_by = _person("second ferment finished by")
+    discarded_by = _person("discarded by")
     # RESTRICT: grains that made batches cannot be deleted, only retired.
     culture = models.ForeignKey(Culture, on_delete=models.RESTRICT, related_name="batches")
     # "Batch N of these grains", written on the jar: given when the batch is logged
@@ -234,27 +280,27 @@ class Batch(models.Model):
         ordering = ["-started_at", "-id"]
         verbose_name_plural = "batches"
         indexes = [
-            models.Index(fields=["owner", "-started_at", "-id"], name="batch_history"),
+            models.Index(fields=["kitchen", "-started_at", "-id"], name="batch_kitchen_history"),
             models.Index(fields=["culture", "-started_at", "-id"], name="batch_culture_history"),
             # Today's "fermenting now": a handful of rows among years of strained ones.
             models.Index(
-                fields=["owner", "started_at"],
+                fields=["kitchen", "started_at"],
                 condition=Q(strained_at__isnull=True, discarded=False),
-                name="batch_fermenting",
+                name="batch_kitchen_fermenting",
             ),
             # Today's just-strained cards (their Undo): the last minutes' one-tap changes.
-            models.Index(fields=["owner", "last_action_at"], name="batch_undo"),
+            models.Index(fields=["kitchen", "last_action_at"], name="batch_kitchen_undo"),
             # Today's "waiting for a tasting": the last days' range of the strained ones.
             models.Index(
-                fields=["owner", "strained_at"],
+                fields=["kitchen", "strained_at"],
                 condition=Q(strained_at__isnull=False, bottled_at__isnull=True, discarded=False),
-                name="batch_strained",
+                name="batch_kitchen_strained",
             ),
             # Today's "second ferment": the few batches in bottles now.
             models.Index(
-                fields=["owner", "bottled_at"],
+                fields=["kitchen", "bottled_at"],
                 condition=Q(bottled_at__isnull=False, finished_at__isnull=True, discarded=False),
-                name="batch_in_bottles",
+                name="batch_kitchen_in_bottles",
             ),
         ]
         constraints = [
@@ -334,6 +380,7 @@ class Batch(models.Model):
         return f"{self.culture} in {self.get_base_display()}, {self.started_at:%Y-%m-%d}"
 
     def save(self, *args, **kwargs):
+        self.take_kitchen()
         if self.number is not None:
             return super().save(*args, **kwargs)
         with transaction.atomic(using=kwargs.get("using")):
@@ -343,6 +390,16 @@ class Batch(models.Model):
 
     def get_absolute_url(self):
         return reverse("batches:detail", args=[self.pk])
+
+    def take_kitchen(self) -> None:
+        """A batch is in the kitchen of its grains."""
+        culture = linked(self, "culture") if self.kitchen_id is None else None
+        if culture is not None:
+            self.kitchen_id = culture.kitchen_id
+
+    def clean_fields(self, exclude=None):
+        self.take_kitchen()
+        return super().clean_fields(exclude)
 
     @staticmethod
     def next_number(culture_id) -> int:
@@ -355,8 +412,13 @@ class Batch(models.Model):
     def clean(self):
         super().clean()
         culture = linked(self, "culture")
-        if culture and self.owner_id and culture.owner_id != self.owner_id:
-            raise ValidationError({"culture": "These grains belong to someone else."})
+        starter = linked(self, "owner")
+        if culture and (
+            (self.kitchen_id and culture.kitchen_id != self.kitchen_id)
+            # A new batch is started by someone in the grains' kitchen now.
+            or (self._state.adding and starter and starter.current_kitchen_id != culture.kitchen_id)
+        ):
+            raise ValidationError({"culture": "These grains belong to someone else's kitchen."})
         if culture is not None and self.base in Base.values:
             kind = Base(self.base).kind
             if culture.kind != kind:
@@ -444,28 +506,44 @@ class Batch(models.Model):
             return None
         return round((self.grains_out_g - self.grains_in_g) * 100 / self.grains_in_g)
 
+    @property
+    def names_people(self) -> bool:
+        """Whether the timeline says who did what: in a kitchen of more than one
+        (``kitchen_size``, from ``with_people()``)."""
+        return (getattr(self, "kitchen_size", None) or 1) > 1
+
     def timeline(self):
-        """(when, what) events in time order; uses prefetched tasting notes when there."""
-        events = [(self.started_at, "Started")]
+        """(when, what) events in time order, "Strained by Pavel" in a kitchen of
+        several (``names_people``); uses prefetched tasting notes when there."""
+        named = self.names_people
+
+        def by(what, person_field, note=""):
+            person = getattr(self, person_field) if named else None
+            return f"{what} by {person.username}{note}" if person else f"{what}{note}"
+
+        events = [(self.started_at, by("Started", "owner"))]
         if self.strained_at:
-            events.append((self.strained_at, "Strained"))
+            events.append((self.strained_at, by("Strained", "strained_by")))
         if self.bottled_at:
             with_what = f" with {self.flavourings}" if self.flavourings else ""
-            events.append((self.bottled_at, f"Bottled for a second ferment{with_what}"))
+            events.append(
+                (self.bottled_at, by("Bottled", "bottled_by", f" for a second ferment{with_what}"))
+            )
         if self.finished_at:
-            events.append((self.finished_at, "Second ferment finished"))
+            events.append((self.finished_at, by("Second ferment finished", "finished_by")))
         if self.discarded_at:
             because = f": {self.discard_reason}" if self.discard_reason else ""
-            events.append((self.discarded_at, f"Discarded{because}"))
-        events.extend(
-            (note.tasted_at, f"Tasted: {note.rating}/5") for note in self.tasting_notes.all()
-        )
+            events.append((self.discarded_at, by("Discarded", "discarded_by", because)))
+        for note in self.tasting_notes.all():
+            author = note.author if named else None
+            who = f" by {author.username}" if author else ""
+            events.append((note.tasted_at, f"Tasted{who}: {note.rating}/5"))
         return sorted(events, key=lambda event: event[0])
 
 
 class TastingNoteQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(batch__owner=user)
+        return self.filter(in_current_kitchen(user, "batch__kitchen"))
 
 
 def one_to_five(what):
@@ -479,6 +557,7 @@ class TastingNote(models.Model):
     """A dated judgement of a batch; a batch can have several."""
 
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="tasting_notes")
+    author = _person("tasted by")
     tasted_at = models.DateTimeField(default=timezone.now)
     rating = models.PositiveSmallIntegerField(validators=one_to_five("Rating"))
     sourness = models.PositiveSmallIntegerField(

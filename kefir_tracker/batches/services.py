@@ -55,9 +55,10 @@ def _save(instance, **changes):
 
 
 def start_batch(owner, culture: Culture, **fields) -> Batch:
-    """Put ``culture`` into a base now (or at ``started_at``)."""
-    if culture.owner_id != owner.pk:
-        raise ValidationError("These grains belong to someone else.")
+    """``owner`` puts ``culture`` (grains of the kitchen they are in) into a base now
+    (or at ``started_at``); the batch is in the grains' kitchen, started by ``owner``."""
+    if culture.kitchen_id != owner.current_kitchen_id:
+        raise ValidationError("These grains belong to someone else's kitchen.")
     if culture.status not in STARTABLE:
         raise ValidationError(
             f"{culture.name} are {culture.get_status_display()}; only active or resting grains "
@@ -66,7 +67,7 @@ def start_batch(owner, culture: Culture, **fields) -> Batch:
     if culture.kind == Kind.MILK:
         fields["sugar_g"] = None
     fields["started_at"] = fields.get("started_at") or timezone.now()
-    batch = Batch(owner=owner, culture=culture, **fields)
+    batch = Batch(owner=owner, culture=culture, kitchen_id=culture.kitchen_id, **fields)
     with transaction.atomic():
         # Locked until the batch is stored: two starts at once cannot both pass the
         # check, nor take the same number.
@@ -91,8 +92,11 @@ def _not_discarded(batch):
         raise ValidationError("This batch was discarded.")
 
 
-def strain_batch(batch: Batch, strained_at: datetime | None = None, grains_out_g=None) -> Batch:
-    """End the first ferment; ``grains_out_g`` is the weight of the grains taken out, if weighed."""
+def strain_batch(
+    batch: Batch, strained_at: datetime | None = None, grains_out_g=None, by=None
+) -> Batch:
+    """End the first ferment; ``grains_out_g`` is the weight of the grains taken out, if
+    weighed; ``by`` is who strained it (as each one-tap change below records)."""
     _not_discarded(batch)
     if batch.strained_at is not None:
         raise ValidationError(
@@ -103,6 +107,7 @@ def strain_batch(batch: Batch, strained_at: datetime | None = None, grains_out_g
         batch,
         strained_at=strained_at or timezone.now(),
         grains_out_g=grains_out_g,
+        strained_by=by,
         **_done(Action.STRAIN),
     )
 
@@ -112,7 +117,9 @@ def _done(action: Action) -> dict:
     return {"last_action": action, "last_action_at": timezone.now()}
 
 
-def bottle_batch(batch: Batch, bottled_at: datetime | None = None, flavourings="") -> Batch:
+def bottle_batch(
+    batch: Batch, bottled_at: datetime | None = None, flavourings="", by=None
+) -> Batch:
     """Start a second ferment: the strained kefir bottled, perhaps with flavourings."""
     _not_discarded(batch)
     if batch.strained_at is None:
@@ -123,30 +130,35 @@ def bottle_batch(batch: Batch, bottled_at: datetime | None = None, flavourings="
         batch,
         bottled_at=bottled_at or timezone.now(),
         flavourings=flavourings,
+        bottled_by=by,
         **_done(Action.BOTTLE),
     )
 
 
-def finish_second_ferment(batch: Batch, finished_at: datetime | None = None) -> Batch:
+def finish_second_ferment(batch: Batch, finished_at: datetime | None = None, by=None) -> Batch:
     _not_discarded(batch)
     if batch.bottled_at is None:
         raise ValidationError("This batch has no second ferment to finish.")
     if batch.finished_at is not None:
         raise ValidationError("This second ferment has already finished.")
-    return _save(batch, finished_at=finished_at or timezone.now(), **_done(Action.FINISH))
+    return _save(
+        batch, finished_at=finished_at or timezone.now(), finished_by=by, **_done(Action.FINISH)
+    )
 
 
-def add_tasting_note(batch: Batch, **fields) -> TastingNote:
+def add_tasting_note(batch: Batch, by=None, **fields) -> TastingNote:
     fields["tasted_at"] = fields.get("tasted_at") or timezone.now()
-    return _save(TastingNote(batch=batch), **fields)
+    return _save(TastingNote(batch=batch, author=by), **fields)
 
 
-def update_batch(batch: Batch, **fields) -> Batch:
+def update_batch(batch: Batch, by=None, **fields) -> Batch:
     # An edit is deliberate: what it changed is not taken back by an older Undo.
     return _save(batch, **fields, last_action="", last_action_at=None)
 
 
-def discard_batch(batch: Batch, reason: str, discarded_at: datetime | None = None) -> Batch:
+def discard_batch(
+    batch: Batch, reason: str, discarded_at: datetime | None = None, by=None
+) -> Batch:
     if batch.discarded:
         raise ValidationError("This batch was already discarded.")
     return _save(
@@ -154,20 +166,26 @@ def discard_batch(batch: Batch, reason: str, discarded_at: datetime | None = Non
         discarded=True,
         discarded_at=discarded_at or timezone.now(),
         discard_reason=reason,
+        discarded_by=by,
         **_done(Action.DISCARD),
     )
 
 
 # What each one-tap change set, and what its Undo puts back.
 UNDONE = {
-    Action.STRAIN: {"strained_at": None, "grains_out_g": None},
-    Action.BOTTLE: {"bottled_at": None, "flavourings": ""},
-    Action.FINISH: {"finished_at": None},
-    Action.DISCARD: {"discarded": False, "discarded_at": None, "discard_reason": ""},
+    Action.STRAIN: {"strained_at": None, "grains_out_g": None, "strained_by": None},
+    Action.BOTTLE: {"bottled_at": None, "flavourings": "", "bottled_by": None},
+    Action.FINISH: {"finished_at": None, "finished_by": None},
+    Action.DISCARD: {
+        "discarded": False,
+        "discarded_at": None,
+        "discard_reason": "",
+        "discarded_by": None,
+    },
 }
 
 
-def undo_last_action(batch: Batch) -> Batch:
+def undo_last_action(batch: Batch, by=None) -> Batch:
     """Take back the batch's latest one-tap change, made in the last few minutes."""
     action = batch.undoable_action and Action(batch.last_action)
     if not action:

@@ -9,8 +9,9 @@ sends the form back into its own place.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, QueryDict
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,12 +34,13 @@ from kefir_tracker.batches.forms import (
     UndoForm,
     add_model_errors,
 )
-from kefir_tracker.batches.models import Batch
+from kefir_tracker.batches.models import Batch, TastingNote
 from kefir_tracker.batches.pagination import keyset_page, keyset_through
 from kefir_tracker.batches.today import add_card_facts, today_for
 from kefir_tracker.forecast.model import model_for
 from kefir_tracker.forms import parse_id
 from kefir_tracker.grains.views import get_culture
+from kefir_tracker.kitchens.models import not_found_here
 from kefir_tracker.submissions.services import once, sent_twice
 from kefir_tracker.templating import announce, page_or_fragment, render, wants_fragment
 
@@ -63,8 +65,16 @@ def get_batch(request, pk, batches=None) -> Batch:
     """The signed-in person's batch ``pk`` (from ``batches``, by default with its grains,
     best rating and tastings, as its page shows it); 404 for anyone else's."""
     if batches is None:
-        batches = Batch.objects.for_list().prefetch_related("tasting_notes")
-    return get_object_or_404(batches.for_user(request.user), pk=pk)
+        tastings = TastingNote.objects.select_related("author")
+        batches = (
+            Batch.objects.for_list()
+            .with_people()
+            .prefetch_related(Prefetch("tasting_notes", tastings))
+        )
+    batch = batches.for_user(request.user).filter(pk=pk).first()
+    if batch is None:
+        raise not_found_here(request.user, Batch, pk)
+    return batch
 
 
 def _add_notes(request, form):
@@ -333,7 +343,7 @@ def _batch_action(request, pk, form_class, action, done):
         fields = form.cleaned_data
         key = fields.pop("once", None)
         try:
-            _, repeated = once(request.user, key, lambda: action(batch, **fields))
+            _, repeated = once(request.user, key, lambda: action(batch, by=request.user, **fields))
         except ValidationError as error:
             add_model_errors(form, error)
         except Batch.DoesNotExist:

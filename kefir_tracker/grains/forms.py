@@ -44,7 +44,9 @@ class CultureForm(forms.ModelForm):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.owner = owner
+        if self.instance.pk is None:  # new grains: added by ``owner``, in their kitchen now
+            self.instance.owner = owner
+            self.instance.kitchen_id = owner.current_kitchen_id
         # No hidden copy of the default date beside the field: Django gives it the field's
         # aria-describedby, which a hidden input may not have (invalid HTML).
         self.fields["acquired_on"].show_hidden_initial = False
@@ -65,10 +67,10 @@ class CultureForm(forms.ModelForm):
             ]
 
     def clean_name(self):
-        # The unique-per-owner constraint involves the owner, which is not a form
+        # The unique-per-kitchen constraint involves the kitchen, which is not a form
         # field, so ModelForm's own constraint check skips it: say it here.
         name = self.cleaned_data["name"].strip()
-        taken = Culture.objects.for_user(self.instance.owner).filter(name__iexact=name)
+        taken = Culture.objects.filter(kitchen_id=self.instance.kitchen_id, name__iexact=name)
         if taken.exclude(pk=self.instance.pk).exists():
             raise ValidationError("You already have grains with this name.")
         return name

@@ -58,7 +58,9 @@ def family_of(owner, pk, retries=2) -> Family:
     Three queries at any depth or width: the chain of ancestors, the ids of
     every split below, and the figures of the cultures shown.
     """
-    chain = Culture.objects.ancestry(owner.pk, pk)  # pk first, the first known grains last
+    chain = Culture.objects.ancestry(
+        owner.current_kitchen_id, pk
+    )  # pk first, the first known grains last
     if not chain:
         raise Culture.DoesNotExist
     generation = len(chain) - 1
@@ -67,7 +69,7 @@ def family_of(owner, pk, retries=2) -> Family:
         near = ancestors[-ANCESTORS_SHOWN + 1 :]
     else:
         near = ancestors[1:]
-    below = Culture.objects.descendant_rows(owner.pk, pk)
+    below = Culture.objects.descendant_rows(owner.current_kitchen_id, pk)
     shown = _depth_first(below, pk, DESCENDANTS_SHOWN)
 
     depths = {a: ancestors.index(a) for a in [*ancestors[:1], *near]}  # the root is generation 0

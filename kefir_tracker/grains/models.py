@@ -14,6 +14,8 @@ from django.utils import timezone
 from tree_queries.fields import TreeNodeForeignKey
 from tree_queries.query import TreeQuerySet
 
+from kefir_tracker.kitchens.models import in_current_kitchen
+
 MAX_GRAINS_G = 2000
 HUNGRY_AFTER = timedelta(days=3)
 MILK_CHANGE_AFTER = timedelta(days=10)
@@ -58,34 +60,44 @@ def linked(obj, name):
 
 class CultureQuerySet(TreeQuerySet):
     def for_user(self, user):
-        return self.filter(owner=user)
+        """The grains of the kitchen ``user`` is in now (kitchens.models)."""
+        return self.filter(in_current_kitchen(user))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for culture in objs:
+            culture.take_kitchen()
+        return super().bulk_create(objs, *args, **kwargs)
 
     def active(self):
         return self.filter(status=Status.ACTIVE)
 
     def with_lineage(self, user):
-        """Generation (``tree_depth``) and ``tree_path`` within the user's own forest.
+        """Generation (``tree_depth``) and ``tree_path`` within the forest of the
+        user's kitchen.
 
         One recursive query, whatever the depth or width of the trees.
         """
-        return self.for_user(user).with_tree_fields().tree_filter(owner=user)
+        return (
+            self.for_user(user).with_tree_fields().tree_filter(kitchen_id=user.current_kitchen_id)
+        )
 
     # The two walks below carry ids alone along parent links, so a generation
     # costs the same at any depth; ``with_lineage`` builds a path string per row
     # that grows with depth (a line 1,000 generations deep took 25 ms a query).
     # Both guard against a loop of parents, which the database does not forbid.
 
-    def ancestry(self, owner_id, pk) -> list[int]:
+    def ancestry(self, kitchen_id, pk) -> list[int]:
         """Pks from the culture ``pk`` up to its first known grains, itself first;
-        empty if it is not the owner's. One query."""
-        return [pk for pk, _parent, _steps in self._walk(owner_id, pk, up=True)]
+        empty if it is not the kitchen's. One query."""
+        return [pk for pk, _parent, _steps in self._walk(kitchen_id, pk, up=True)]
 
-    def descendant_rows(self, owner_id, pk) -> list[tuple[int, int, str]]:
+    def descendant_rows(self, kitchen_id, pk) -> list[tuple[int, int, str]]:
         """(pk, parent pk, name) of every split below the culture ``pk``. One query."""
-        rows = self._walk(owner_id, pk, up=False, name=True)
+        rows = self._walk(kitchen_id, pk, up=False, name=True)
         return [(pk, parent, name) for pk, parent, steps, name in rows if steps]
 
-    def _walk(self, owner_id, pk, *, up: bool, name=False) -> list[tuple]:
+    def _walk(self, kitchen_id, pk, *, up: bool, name=False) -> list[tuple]:
         """(pk, parent pk, steps[, name]) from the culture ``pk`` along parent links,
         up to the root or down to every split, nearest first."""
         if not 0 < pk < 2**63:  # no row has such an id (and SQLite cannot take it)
@@ -95,15 +107,15 @@ class CultureQuerySet(TreeQuerySet):
         named = ", name" if name else ""  # names only where they are needed: 0.3 ms at depth 1,000
         sql = f"""
             WITH RECURSIVE walk (id, parent_id, steps{named}) AS (
-                SELECT id, parent_id, 0{named} FROM {table} WHERE id = %s AND owner_id = %s
+                SELECT id, parent_id, 0{named} FROM {table} WHERE id = %s AND kitchen_id = %s
                 UNION ALL
                 SELECT c.id, c.parent_id, walk.steps + 1{named.replace(" ", " c.")} FROM {table} c
                 JOIN walk ON {follow}
-                WHERE c.owner_id = %s AND walk.steps < %s
+                WHERE c.kitchen_id = %s AND walk.steps < %s
             )
             SELECT id, parent_id, steps{named} FROM walk ORDER BY steps"""
         with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [pk, owner_id, owner_id, MAX_GENERATIONS])
+            cursor.execute(sql, [pk, kitchen_id, kitchen_id, MAX_GENERATIONS])
             return cursor.fetchall()
 
     def lock(self, pk) -> None:
@@ -242,8 +254,17 @@ class FoodDue:
 class Culture(models.Model):
     """One living colony of kefir grains; shown to people as "grains"."""
 
+    kitchen = models.ForeignKey(
+        "kitchens.Kitchen", on_delete=models.CASCADE, related_name="cultures", editable=False
+    )
+    # Who added them ("added by"); they stay the kitchen's when that person leaves.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cultures"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cultures",
+        verbose_name="added by",
     )
     name = models.CharField(max_length=80)
     kind = models.CharField(max_length=5, choices=Kind, default=Kind.MILK)
@@ -279,9 +300,9 @@ class Culture(models.Model):
         verbose_name_plural = "grains"
         constraints = [
             models.UniqueConstraint(
-                "owner",
+                "kitchen",
                 models.functions.Lower("name"),
-                name="culture_name_unique_per_owner",
+                name="culture_name_unique_per_kitchen",
                 violation_error_message="You already have grains with this name.",
             ),
             models.CheckConstraint(
@@ -301,19 +322,34 @@ class Culture(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.take_kitchen()
+        return super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("grains:detail", args=[self.pk])
+
+    def take_kitchen(self) -> None:
+        """New grains go into the kitchen the person adding them is in now."""
+        if self.kitchen_id is None and self.owner_id is not None:
+            self.kitchen_id = self.owner.current_kitchen_id
+
+    def clean_fields(self, exclude=None):
+        self.take_kitchen()
+        return super().clean_fields(exclude)
 
     def clean(self):
         super().clean()
         if Culture.parent.is_cached(self):  # chosen in a form, or not saved yet (an import)
             parent = self.parent
         elif self.parent_id is not None:
-            parent = Culture.objects.filter(pk=self.parent_id).only("kind", "owner_id").first()
+            parent = Culture.objects.filter(pk=self.parent_id).only("kind", "kitchen_id").first()
         else:
             return
         if parent is None:
             return
+        if self.kitchen_id and parent.kitchen_id and parent.kitchen_id != self.kitchen_id:
+            raise ValidationError({"parent": "Choose grains of this kitchen."})
         if self.pk and self.would_become_own_ancestor(self.parent_id):
             raise ValidationError(
                 {"parent": "These grains cannot descend from themselves or their own splits."}
@@ -429,7 +465,12 @@ class Culture(models.Model):
         """True if making ``new_parent_id`` the parent would close a loop, at any depth."""
         if self.pk is None:
             return False
-        return self.pk in Culture.objects.ancestry(self.owner_id, new_parent_id)
+        return self.pk in Culture.objects.ancestry(self.kitchen_id, new_parent_id)
+
+
+class StatusChangeQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(in_current_kitchen(user, "culture__kitchen"))
 
 
 class StatusChange(models.Model):
@@ -443,6 +484,8 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=10, choices=Status)
     from_changed_at = models.DateTimeField()
     from_rest_milk_changed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StatusChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-changed_at", "-id"]
@@ -476,7 +519,7 @@ class StatusChange(models.Model):
 
 class WeighingQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(culture__owner=user)
+        return self.filter(in_current_kitchen(user, "culture__kitchen"))
 
 
 class Weighing(models.Model):

@@ -59,7 +59,7 @@ def split_culture(culture: Culture, portions: list[Portion], total_g) -> list[Cu
     lowered = [name.lower() for name in names]
     if len(set(lowered)) != len(lowered):
         raise ValidationError("Give each new culture its own name.")
-    taken = Culture.objects.for_user(culture.owner).annotate(lower=Lower("name"))
+    taken = Culture.objects.filter(kitchen_id=culture.kitchen_id).annotate(lower=Lower("name"))
     clash = taken.filter(lower__in=lowered).values_list("name", flat=True).first()
     if clash:
         raise ValidationError(f"You already have grains called {clash}.")
@@ -75,6 +75,7 @@ def split_culture(culture: Culture, portions: list[Portion], total_g) -> list[Cu
     children = []
     for name, portion in zip(names, portions, strict=True):
         child = Culture(
+            kitchen_id=culture.kitchen_id,
             owner=culture.owner,
             name=name,
             kind=culture.kind,
@@ -97,7 +98,7 @@ def split_culture(culture: Culture, portions: list[Portion], total_g) -> list[Cu
 def set_parent(culture: Culture, parent: Culture | None) -> Culture:
     """Record ``parent`` as the grains ``culture`` was split from, refusing any loop."""
     if parent is not None:
-        if parent.owner_id != culture.owner_id:
+        if parent.kitchen_id != culture.kitchen_id:
             raise ValidationError({"parent": "Choose one of your own grains."})
         if culture.would_become_own_ancestor(parent.pk):
             raise ValidationError(

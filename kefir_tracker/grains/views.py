@@ -3,7 +3,7 @@ from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,6 +23,7 @@ from kefir_tracker.grains.forms import (
 )
 from kefir_tracker.grains.lineage import family_of, forest
 from kefir_tracker.grains.models import MILK_CHANGE_AFTER, Culture, Status, Weighing
+from kefir_tracker.kitchens.models import not_found_here
 from kefir_tracker.submissions.services import earlier_submission, once, sent_twice
 from kefir_tracker.templating import announce, render, wants_fragment
 
@@ -37,7 +38,10 @@ def get_culture(request, pk, cultures=None) -> Culture:
     404 for anyone else's."""
     if cultures is None:
         cultures = Culture.objects.all()
-    return get_object_or_404(cultures.for_user(request.user), pk=pk)
+    culture = cultures.for_user(request.user).filter(pk=pk).first()
+    if culture is None:
+        raise not_found_here(request.user, Culture, pk)
+    return culture
 
 
 LAZY_FORMS = {
@@ -132,7 +136,7 @@ def _culture_page(request, pk, *, cursor=None, open_lazy="", **forms):
     try:
         lineage = family_of(request.user, pk)
     except Culture.DoesNotExist:
-        raise Http404("No such grains.") from None
+        raise not_found_here(request.user, Culture, pk) from None
     culture = lineage.culture
     now = timezone.now()
     context = {

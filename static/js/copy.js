@@ -1,6 +1,6 @@
-// "Copy link" (the calendar link, a share link): the field named by the button's
-// data-copy onto the clipboard in one tap (a long link in a field is fiddly to select on
-// a phone), then the button's data-copied said. Without JavaScript the button
+// "Copy link" (the calendar link, a share link, a kitchen invitation): the field named
+// by the button's data-copy onto the clipboard in one tap (a long link in a field is
+// fiddly to select on a phone), then the button's data-copied said. Without JavaScript the button
 // stays hidden and the field is there to select. A page over plain http:// (a LAN
 // address) has no Clipboard API: the selected field is copied the older way.
 "use strict";
