@@ -9,12 +9,16 @@ from django.utils import timezone
 from kefir_tracker.accounts.models import User
 from kefir_tracker.batches.models import Base, Batch, TastingNote
 from kefir_tracker.grains.models import Culture, Kind, Weighing
+from kefir_tracker.kitchens.models import Kitchen
 
 _numbers = count(1)
 PASSWORD = "correct-horse-battery"
 
 
 def make_user(username=None, **fields) -> User:
+    # A kitchen nobody is in, first: a person's kitchen then never has the person's own
+    # id, so code that passes one for the other fails in the tests.
+    Kitchen.objects.create(name="Nobody's")
     user = User(username=username or f"user{next(_numbers)}", **fields)
     user.set_password(PASSWORD)
     user.save()

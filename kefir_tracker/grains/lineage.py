@@ -106,14 +106,15 @@ class Lineage:
         return len(self.nodes)
 
 
-def tree_of(owner, pk) -> tuple[Lineage, Culture]:
-    """The whole lineage that ``owner``'s culture ``pk`` belongs to (its first known
+def tree_of(kitchen_id, pk) -> tuple[Lineage, Culture]:
+    """The whole lineage that the kitchen's culture ``pk`` belongs to (its first known
     grains and every split below them), and that culture in it; raises
-    Culture.DoesNotExist for anyone else's. Two queries at any depth or width."""
-    chain = Culture.objects.ancestry(owner.pk, pk)
+    Culture.DoesNotExist for any other kitchen's. Two queries at any depth or width."""
+    chain = Culture.objects.ancestry(kitchen_id, pk)
     if not chain:
         raise Culture.DoesNotExist
-    cultures = Culture.objects.with_lineage(owner).with_stats()
+    kitchen = Culture.objects.filter(kitchen_id=kitchen_id)
+    cultures = kitchen.with_tree_fields().tree_filter(kitchen_id=kitchen_id).with_stats()
     lineages = forest(cultures.descendants(chain[-1], include_self=True))
     nodes = lineages[0].nodes if lineages else []
     here = next((node.culture for node in nodes if node.culture.pk == pk), None)

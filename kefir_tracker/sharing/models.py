@@ -5,11 +5,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from kefir_tracker.grains.models import Culture
+from kefir_tracker.kitchens.models import Membership
 from kefir_tracker.tokens import looks_like_token, new_token, token_hash
 
 
@@ -28,12 +29,17 @@ class ShareLinkQuerySet(models.QuerySet):
 
     def opened_by(self, token):
         """The active link this token opens (none for a token of the wrong shape), with
-        who made it; a person whose account was turned off shares nothing."""
+        who made it and ``kitchen_id``, their grains' kitchen. It opens while the person
+        who made it is still a member of that kitchen: one whose account was turned off,
+        or who left or was removed, shares nothing."""
         if not looks_like_token(token):
             return self.none()
+        member = Membership.objects.filter(user=OuterRef("owner"), kitchen=OuterRef("kitchen_id"))
         return (
             self.active()
             .filter(token_hash=token_hash(token), owner__is_active=True)
+            .annotate(kitchen_id=F("culture__kitchen_id"))
+            .filter(Exists(member))
             .select_related("owner")
         )
 

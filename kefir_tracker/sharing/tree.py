@@ -32,14 +32,14 @@ class SharedTree:
 
 
 def shared_tree(link, now) -> SharedTree:
-    """What ``link`` shows; raises Culture.DoesNotExist when the grains are no longer
-    the owner's to share."""
-    lineage, culture = tree_of(link.owner, link.culture_id)
+    """What ``link`` (from ShareLink.objects.opened_by) shows: the tree in its grains'
+    kitchen, whichever kitchen the person who made it is in now; raises
+    Culture.DoesNotExist when the grains are gone."""
+    lineage, culture = tree_of(link.kitchen_id, link.culture_id)
     tree = SharedTree(link, lineage, culture, chart_of(culture, now), None)
     if link.include_batches:
         made = (
-            Batch.objects.for_user(link.owner)
-            .filter(culture=culture, discarded=False)  # as the reuse count counts them
+            Batch.objects.filter(culture=culture, discarded=False)  # as the reuse count does
             .order_by("-started_at", "-pk")
             .only(*BATCH_COLUMNS)
         )

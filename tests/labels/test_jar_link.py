@@ -129,7 +129,7 @@ def test_a_lookup_is_one_query_among_the_persons_own_jars(owner_client, kitchen,
         owner_client.get(path(address))
     lookups = [q["sql"] for q in captured if JarCode._meta.db_table in q["sql"]]
     assert len(lookups) == 1
-    assert "owner_id" in lookups[0]
+    assert "kitchen_id" in lookups[0]  # within the kitchen the person is in (for_user)
 
 
 def test_a_deleted_batch_label_opens_nothing(owner_client, kitchen, address):

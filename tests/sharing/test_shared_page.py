@@ -13,8 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from kefir_tracker.kitchens import services as kitchens
+from kefir_tracker.kitchens.models import Membership
 from kefir_tracker.sharing.models import ShareLink
-from tests.factories import make_batch, make_culture, make_tasting
+from tests.factories import make_batch, make_culture, make_tasting, make_user
 from tests.sharing.helpers import (
     HTMX,
     PRIVATE,
@@ -216,6 +218,34 @@ def test_a_link_of_someone_whose_account_was_turned_off_opens_nothing(owner, lin
     owner.save()
 
     assert visit(link).status_code == 404
+
+
+def test_a_link_opens_the_tree_whichever_kitchen_its_maker_is_in_now(owner, link):
+    """The tree is read from its grains' kitchen, not from where the maker is now."""
+    shown = tree_rows(visit(link).content.decode())
+    neighbour = make_user("neighbour")
+    _, code = kitchens.invite(neighbour)
+    kitchens.accept(owner, code)  # joining moves the owner into the neighbour's kitchen
+    owner.refresh_from_db()
+    assert owner.current_kitchen.pk == neighbour.current_kitchen.pk
+
+    assert tree_rows(visit(link).content.decode()) == shown
+
+
+def test_a_link_opens_nothing_once_its_maker_is_removed_from_the_kitchen(owner, kitchen):
+    household = make_user("household")
+    _, code = kitchens.invite(owner)
+    kitchens.accept(household, code)
+    household_client = Client()
+    household_client.force_login(household)
+    their_link = make_share_link(household_client, kitchen.second)
+    assert visit(their_link).status_code == 200
+
+    kitchens.remove_member(
+        owner, Membership.objects.get(user=household, kitchen=owner.current_kitchen).pk
+    )
+
+    assert visit(their_link).status_code == 404
 
 
 def test_deleted_grains_take_their_links_with_them(owner_client, owner):

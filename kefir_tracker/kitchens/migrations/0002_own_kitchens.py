@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         ("kitchens", "0001_initial"),
         ("accounts", "0007_current_kitchen"),
         ("grains", "0005_kitchen"),
-        ("batches", "0008_kitchen_and_people"),
+        ("batches", "0009_kitchen_and_people"),
     ]
 
     operations = [migrations.RunPython(into_own_kitchens, out_of_kitchens)]

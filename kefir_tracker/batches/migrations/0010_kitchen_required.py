@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("batches", "0008_kitchen_and_people"),
+        ("batches", "0009_kitchen_and_people"),
         ("kitchens", "0002_own_kitchens"),
     ]
 
@@ -12,6 +12,8 @@ class Migration(migrations.Migration):
         migrations.RemoveIndex(model_name="batch", name="batch_history"),
         migrations.RemoveIndex(model_name="batch", name="batch_fermenting"),
         migrations.RemoveIndex(model_name="batch", name="batch_undo"),
+        migrations.RemoveIndex(model_name="batch", name="batch_strained"),
+        migrations.RemoveIndex(model_name="batch", name="batch_in_bottles"),
         migrations.AlterField(
             model_name="batch",
             name="kitchen",
@@ -39,5 +41,29 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="batch",
             index=models.Index(fields=["kitchen", "last_action_at"], name="batch_kitchen_undo"),
+        ),
+        migrations.AddIndex(
+            model_name="batch",
+            index=models.Index(
+                condition=models.Q(
+                    ("bottled_at__isnull", True),
+                    ("discarded", False),
+                    ("strained_at__isnull", False),
+                ),
+                fields=["kitchen", "strained_at"],
+                name="batch_kitchen_strained",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="batch",
+            index=models.Index(
+                condition=models.Q(
+                    ("bottled_at__isnull", False),
+                    ("discarded", False),
+                    ("finished_at__isnull", True),
+                ),
+                fields=["kitchen", "bottled_at"],
+                name="batch_kitchen_in_bottles",
+            ),
         ),
     ]

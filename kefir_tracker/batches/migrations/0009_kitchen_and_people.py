@@ -17,7 +17,7 @@ def person(verbose_name):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("batches", "0007_undo_index"),
+        ("batches", "0008_today_indexes"),
         ("grains", "0005_kitchen"),
         ("kitchens", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
