@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -87,6 +88,7 @@ def sign_up(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignUpForm(request.POST or None)
+    next_url = _safe_next(request)
     if form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -96,8 +98,17 @@ def sign_up(request):
             f"{zone_label(user.time_zone)} on a {user.clock_hours}-hour clock "
             "(tap your name at the top to change that).",
         )
-        return redirect(settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/sign_up.html", {"form": form})
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/sign_up.html", {"form": form, "next": next_url})
+
+
+def _safe_next(request) -> str:
+    """Where to go after signing up (a gift link opened signed out): a page here only."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if allowed else ""
 
 
 def _account_page(request, preferences=None, reminders=None):
