@@ -46,7 +46,9 @@ def new_gift_on(response):
     assert response.status_code == 200
     page = response.text
     link, code, qr = LINK.search(page), CODE.search(page), QR.search(page)
-    assert link and code and qr, "the card does not show the new gift"
+    assert link, "the card does not show the new gift's link"
+    assert code, "the card does not show the new gift's code"
+    assert qr, "the card does not show the new gift's QR code"
     path = unescape(link.group(1)).removeprefix("http://testserver")
     assert path.startswith("/gift/")
     return path, unescape(code.group(1)), qr.group(1), unescape(link.group(1))
