@@ -6,10 +6,14 @@ does not know how to make fails `test_every_object_route_is_known` until it is
 added to OBJECT_MAKERS.
 """
 
+from types import SimpleNamespace
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from kefir_tracker.gifts.services import make_gift
+from kefir_tracker.grains.models import Status
 from kefir_tracker.labels.models import codes_for
 from kefir_tracker.push.models import PushSubscription
 from kefir_tracker.sharing.models import make_link
@@ -25,6 +29,9 @@ SECRET_LINKS = {"reminders:feed", "sharing:shared"}
 # A jar label's QR code: the batch for whoever may see it, and for anyone else, signed in
 # or not, one page that names nothing, whatever the code (tests/labels/test_jar_link.py).
 JAR_LABELS = {"labels:jar"}
+# A gift's link or code: for whoever signed in holds it (the giver's friend), the same 404
+# for any other key (tests/gifts/test_gifts.py); signed out, to sign in and back.
+GIFT_LINKS = {"gifts:open"}
 
 
 def walk(patterns=None, namespace="", outer=()):
@@ -42,7 +49,9 @@ def walk(patterns=None, namespace="", outer=()):
 
 ROUTES = sorted(walk())
 OPEN_LINKS = SECRET_LINKS | JAR_LABELS
-OBJECT_ROUTES = [(name, kwargs) for name, kwargs in ROUTES if kwargs and name not in OPEN_LINKS]
+OBJECT_ROUTES = [
+    (name, kwargs) for name, kwargs in ROUTES if kwargs and name not in OPEN_LINKS | GIFT_LINKS
+]
 PRIVATE_ROUTES = [(name, kwargs) for name, kwargs in ROUTES if name not in PUBLIC | OPEN_LINKS]
 
 
@@ -65,6 +74,18 @@ def _share_link(owner):
     return link
 
 
+def _given_culture(owner):
+    return make_culture(owner, status=Status.GIVEN_AWAY, given_to="Masha")
+
+
+def _gift(owner):
+    return make_gift(owner, _given_culture(owner), share_ancestry=True).gift
+
+
+def _gift_key(owner):
+    return SimpleNamespace(pk=make_gift(owner, _given_culture(owner), share_ancestry=True).token)
+
+
 # (namespace, URL keyword) -> how to make an object of that kind for its owner.
 OBJECT_MAKERS = {
     ("batches", "pk"): _batch,
@@ -74,6 +95,9 @@ OBJECT_MAKERS = {
     ("push", "pk"): _push_subscription,  # a phone that gets notifications
     ("sharing", "culture_pk"): _culture,  # its share card
     ("sharing", "pk"): _share_link,
+    ("gifts", "culture_pk"): _given_culture,  # its gift card makes a link
+    ("gifts", "pk"): _gift,  # cut, download
+    ("gifts", "key"): _gift_key,
 }
 
 
@@ -170,6 +194,7 @@ def test_an_id_in_other_digits_is_no_route(owner_client, path):
         "accounts:account",
         "insights:insights",
         "labels:choose",
+        "gifts:receive",
     ],
 )
 def test_pages_answer_head_as_get_without_a_body(owner_client, name):
