@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from kefir_tracker.batches.models import Batch, TastingNote, number_in_start_order
 from kefir_tracker.batches.pagination import Cursor
-from kefir_tracker.grains.models import Culture, Weighing
 from kefir_tracker.gifts import services as gifts
+from kefir_tracker.grains.models import Culture, Weighing
 from kefir_tracker.labels import services as labels
 from kefir_tracker.sharing.models import make_link
 from kefir_tracker.sharing.throttling import allow_visit
