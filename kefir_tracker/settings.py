@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kefir_tracker.forecast",
     "kefir_tracker.insights",
     "kefir_tracker.labels",
+    "kefir_tracker.gifts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("kefir_tracker.reminders.urls")),
     path("", include("kefir_tracker.sharing.urls")),
     path("", include("kefir_tracker.labels.urls")),
+    path("", include("kefir_tracker.gifts.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,10 +7,14 @@ does not know how to make fails `test_every_object_route_is_known` until it is
 added to OBJECT_MAKERS.
 """
 
+from types import SimpleNamespace
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from kefir_tracker.gifts.services import make_gift
+from kefir_tracker.grains.models import Status
 from kefir_tracker.kitchens import services
 from kefir_tracker.kitchens.models import Membership
 from kefir_tracker.labels.models import codes_for
@@ -28,6 +32,9 @@ SECRET_LINKS = {"reminders:feed", "sharing:shared", "kitchens:join"}
 # A jar label's QR code: the batch for whoever may see it, and for anyone else, signed in
 # or not, one page that names nothing, whatever the code (tests/labels/test_jar_link.py).
 JAR_LABELS = {"labels:jar"}
+# A gift's link or code: for whoever signed in holds it (the giver's friend), the same 404
+# for any other key (tests/gifts/test_gifts.py); signed out, to sign in and back.
+GIFT_LINKS = {"gifts:open"}
 
 
 def walk(patterns=None, namespace="", outer=()):
@@ -45,7 +52,9 @@ def walk(patterns=None, namespace="", outer=()):
 
 ROUTES = sorted(walk())
 OPEN_LINKS = SECRET_LINKS | JAR_LABELS
-OBJECT_ROUTES = [(name, kwargs) for name, kwargs in ROUTES if kwargs and name not in OPEN_LINKS]
+OBJECT_ROUTES = [
+    (name, kwargs) for name, kwargs in ROUTES if kwargs and name not in OPEN_LINKS | GIFT_LINKS
+]
 PRIVATE_ROUTES = [(name, kwargs) for name, kwargs in ROUTES if name not in PUBLIC | OPEN_LINKS]
 
 
@@ -79,6 +88,18 @@ def _membership(owner):
     return Membership.objects.filter(kitchen_id=owner.current_kitchen_id).last()
 
 
+def _given_culture(owner):
+    return make_culture(owner, status=Status.GIVEN_AWAY, given_to="Masha")
+
+
+def _gift(owner):
+    return make_gift(owner, _given_culture(owner), share_ancestry=True).gift
+
+
+def _gift_key(owner):
+    return SimpleNamespace(pk=make_gift(owner, _given_culture(owner), share_ancestry=True).token)
+
+
 # (namespace, URL keyword) -> how to make an object of that kind for its owner.
 OBJECT_MAKERS = {
     ("batches", "pk"): _batch,
@@ -90,6 +111,9 @@ OBJECT_MAKERS = {
     ("sharing", "pk"): _share_link,
     ("kitchens", "invitation_pk"): _invitation,
     ("kitchens", "membership_pk"): _membership,
+    ("gifts", "culture_pk"): _given_culture,  # its gift card makes a link
+    ("gifts", "pk"): _gift,  # cut, download
+    ("gifts", "key"): _gift_key,
 }
 
 
@@ -223,6 +247,7 @@ def test_an_id_in_other_digits_is_no_route(owner_client, path):
         "accounts:account",
         "insights:insights",
         "labels:choose",
+        "gifts:receive",
     ],
 )
 def test_pages_answer_head_as_get_without_a_body(owner_client, name):

@@ -19,10 +19,12 @@ from django.utils import timezone
 
 from kefir_tracker.batches.models import Batch, TastingNote, number_in_start_order
 from kefir_tracker.batches.pagination import Cursor
+from kefir_tracker.gifts import services as gifts
 from kefir_tracker.grains.models import Culture, Weighing
 from kefir_tracker.kitchens import services
 from kefir_tracker.labels import services as labels
 from kefir_tracker.sharing.models import make_link
+from kefir_tracker.sharing.throttling import allow_visit
 from tests.factories import make_batch, make_culture, make_user
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -191,6 +193,51 @@ def shared_tree(a):
     return url, {}
 
 
+def _gift_of(giver, culture, **accepted):
+    new = gifts.make_gift(giver, culture, share_ancestry=True)
+    return new, accepted and gifts.accept_gift(new.gift, **accepted)
+
+
+def given_grains(a):
+    """The giver's card: more gifts (made and cut) as the account grows, and the one a
+    friend accepted, with more splits grown from it."""
+    given = make_culture(a.owner, f"Given {a.size}", status="given_away", given_to="Masha")
+    for _ in range(a.size // 100 + 1):
+        new, _ = _gift_of(a.owner, given)
+        gifts.cut(new.gift, a.owner)
+    friend = make_user()
+    _, grown = _gift_of(a.owner, given, recipient=friend, name="Gift", share_growth=True)
+    for n in range(a.size // 10 + 1):
+        grown = make_culture(friend, f"Grown {n}", parent=grown, origin="split")
+    return given.get_absolute_url(), {}
+
+
+def received_grains(a):
+    """Grains a friend gave, with as many ancestors as a gift keeps."""
+    friend = make_user()
+    top = None
+    for n in range(min(a.size, 60)):
+        top = make_culture(friend, f"Ancestor {n}", parent=top, origin="split")
+    top.status, top.given_to = "given_away", "me"
+    top.save()
+    _, culture = _gift_of(
+        friend, top, recipient=a.owner, name=f"From a friend {a.size}", share_growth=False
+    )
+    return culture.get_absolute_url(), {}
+
+
+def gift_offer(a):
+    friend = make_user()
+    given = make_culture(friend, "For you", status="given_away", given_to="me")
+    new, _ = _gift_of(friend, given)
+    allow_visit("127.0.0.1")  # the first visit in a while also opens a window of the rate limit
+    return reverse("gifts:open", args=[new.token]), {}
+
+
+def receive_gift(a):
+    return reverse("gifts:receive"), {}
+
+
 def account_page(a):
     return reverse("accounts:account"), {}
 
@@ -242,6 +289,10 @@ PAGES = [
     culture_edit_form,
     share_card,
     shared_tree,
+    given_grains,
+    received_grains,
+    gift_offer,
+    receive_gift,
     account_page,
     password_change,
     your_data,

@@ -88,13 +88,8 @@ def sign_up(request):
         return redirect("accounts:first_run")
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
-    # Back where they came from after signing up: an invitation's page, say.
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = ""
     form = SignUpForm(request.POST or None)
+    next_url = _safe_next(request)
     if form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -104,8 +99,18 @@ def sign_up(request):
             f"{zone_label(user.time_zone)} on a {user.clock_hours}-hour clock "
             "(tap your name at the top to change that).",
         )
-        return redirect(target or settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/sign_up.html", {"form": form, "next": target})
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/sign_up.html", {"form": form, "next": next_url})
+
+
+def _safe_next(request) -> str:
+    """Where to go after signing up (an invitation or a gift opened signed out): a page
+    of this site only."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if allowed else ""
 
 
 def _account_page(request, preferences=None, reminders=None):

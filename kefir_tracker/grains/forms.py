@@ -171,6 +171,19 @@ class GiveAwayForm(forms.Form):
         max_length=200,
         error_messages={"required": "Who got them? Write a name."},
     )
+    make_gift = forms.BooleanField(
+        label="Make a gift link",
+        required=False,
+        help_text="A link, a code and a QR code: they receive these grains in their own "
+        "Kefir Tracker, with where they came from.",
+    )
+    share_ancestry = forms.BooleanField(
+        label="Let them see the ancestors",
+        required=False,
+        initial=True,
+        help_text="Names, generations and origins of the grains these came from; "
+        "never your batches, notes or weights.",
+    )
 
 
 class StatusForm(forms.Form):

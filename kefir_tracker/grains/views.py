@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
+from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponseBadRequest
@@ -11,6 +12,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import InvalidCursor, keyset_page
+from kefir_tracker.gifts import cards as gift_cards
+from kefir_tracker.gifts import services as gifts
 from kefir_tracker.grains import services
 from kefir_tracker.grains.chart import chart_of
 from kefir_tracker.grains.forms import (
@@ -145,6 +148,7 @@ def _culture_page(request, pk, *, cursor=None, open_lazy="", **forms):
         "chart": SimpleLazyObject(lambda: chart_of(culture, now)),
         "status_actions": _status_actions(culture),
         "status_changes": list(culture.status_changes.all()),
+        "gifts": gift_cards.gift_section(request, culture),
     }
     for name in LAZY_FORMS.values():
         if name in forms:
@@ -261,9 +265,17 @@ def culture_give_away(request, pk):
     if not form.is_valid():
         return _culture_page(request, pk, give_form=form)
     try:
-        services.change_status(culture, Status.GIVEN_AWAY, form.cleaned_data["given_to"])
+        with transaction.atomic():
+            services.change_status(culture, Status.GIVEN_AWAY, form.cleaned_data["given_to"])
+            if form.cleaned_data["make_gift"]:
+                share_ancestry = form.cleaned_data["share_ancestry"]
+                new = gifts.make_gift(request.user, culture, share_ancestry=share_ancestry)
     except ValidationError as error:
         return _refused(request, pk, error, "give_form", form)
+    if form.cleaned_data["make_gift"]:
+        gift_cards.remember_new_gift(request, new)
+        messages.success(request, f"Gave {culture.name} to {culture.given_to}, with a gift link.")
+        return redirect(f"{culture.get_absolute_url()}#gift")
     return _done(request, pk, f"Gave {culture.name} to {culture.given_to}.")
 
 
