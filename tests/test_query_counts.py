@@ -336,7 +336,9 @@ def test_a_page_takes_as_many_queries_with_500_rows_as_with_5(
         (start_coach, 4),  # the session, the user, the grains, the model's one query
         (history_load_more, 3),
         (history_back_to_the_place, 5),  # rows, "any older?", the search's count
-        (batch_detail, 4),
+        # The session and user, the batch, its tastings, and its people's names (the
+        # account's kitchen has a second member: one person alone names nobody).
+        (batch_detail, 5),
         (culture_deepest, 9),
         # The session and user (of the client), the count of visits, the link, the
         # tree (two), the weight (two), the batches.
@@ -347,8 +349,8 @@ def test_a_page_takes_as_many_queries_with_500_rows_as_with_5(
     ],
     ids=[
         "today",
-        "start_coach",
         "history",
+        "start_coach",
         "load_more",
         "back_to_the_place",
         "batch_detail",

@@ -9,7 +9,6 @@ sends the form back into its own place.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -34,7 +33,7 @@ from kefir_tracker.batches.forms import (
     UndoForm,
     add_model_errors,
 )
-from kefir_tracker.batches.models import Batch, TastingNote
+from kefir_tracker.batches.models import Batch
 from kefir_tracker.batches.pagination import keyset_page, keyset_through
 from kefir_tracker.batches.today import add_card_facts, today_for
 from kefir_tracker.forecast.model import model_for
@@ -65,12 +64,7 @@ def get_batch(request, pk, batches=None) -> Batch:
     """The signed-in person's batch ``pk`` (from ``batches``, by default with its grains,
     best rating and tastings, as its page shows it); 404 for anyone else's."""
     if batches is None:
-        tastings = TastingNote.objects.select_related("author")
-        batches = (
-            Batch.objects.for_list()
-            .with_people()
-            .prefetch_related(Prefetch("tasting_notes", tastings))
-        )
+        batches = Batch.objects.for_list().with_people().prefetch_related("tasting_notes")
     batch = batches.for_user(request.user).filter(pk=pk).first()
     if batch is None:
         raise not_found_here(request.user, Batch, pk)
