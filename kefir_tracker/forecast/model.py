@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from statistics import NormalDist, median
 
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from kefir_tracker.batches.models import Base, Batch
@@ -380,7 +382,8 @@ class ReadyModel:
 
 
 def observations_for(owner, *, limit=LEARN_FROM) -> list[Observation]:
-    """The owner's latest strained batches that were not discarded. One query."""
+    """The owner's latest strained batches that were not discarded. One query; the
+    amounts come as floats from the database (a Decimal each costs more than the fit)."""
     rows = (
         Batch.objects.for_user(owner)
         .filter(strained_at__isnull=False, discarded=False)
@@ -390,9 +393,9 @@ def observations_for(owner, *, limit=LEARN_FROM) -> list[Observation]:
             "culture_id",
             "started_at",
             "strained_at",
-            "room_temp_c",
-            "grains_in_g",
-            "volume_ml",
+            Cast("room_temp_c", FloatField()),
+            Cast("grains_in_g", FloatField()),
+            Cast("volume_ml", FloatField()),
         )[:limit]
     )
     return [
@@ -401,9 +404,9 @@ def observations_for(owner, *, limit=LEARN_FROM) -> list[Observation]:
             culture_id=culture_id,
             started_at=started,
             hours=max((strained - started).total_seconds() / 3600, 0.25),
-            room_temp_c=None if room is None else float(room),
-            grains_g=float(grains),
-            volume_ml=float(volume),
+            room_temp_c=room,
+            grains_g=grains,
+            volume_ml=volume,
         )
         for base, culture_id, started, strained, room, grains, volume in rows
     ]
