@@ -400,7 +400,9 @@ class Batch(models.Model):
 
     def clean_fields(self, exclude=None):
         self.take_kitchen()
-        return super().clean_fields(exclude)
+        # Who did a one-tap change is the signed-in person, set by the services: asking
+        # the database whether they exist is a query per tap for nothing.
+        return super().clean_fields([*(exclude or ()), *PEOPLE[1:]])
 
     @staticmethod
     def next_number(culture_id) -> int:
@@ -413,11 +415,11 @@ class Batch(models.Model):
     def clean(self):
         super().clean()
         culture = linked(self, "culture")
-        starter = linked(self, "owner")
+        starter = linked(self, "owner") if self._state.adding else None
         if culture and (
             (self.kitchen_id and culture.kitchen_id != self.kitchen_id)
             # A new batch is started by someone in the grains' kitchen now.
-            or (self._state.adding and starter and starter.current_kitchen_id != culture.kitchen_id)
+            or (starter and starter.current_kitchen_id != culture.kitchen_id)
         ):
             raise ValidationError({"culture": "These grains belong to someone else's kitchen."})
         if culture is not None and self.base in Base.values:
