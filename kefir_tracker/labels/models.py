@@ -25,6 +25,11 @@ class JarCodeQuerySet(models.QuerySet):
         ownership helper (so whoever may see a batch may open its label)."""
         return self.filter(batch__in=Batch.objects.for_user(user))
 
+    def in_kitchens_of(self, user):
+        """The codes of the jars in any kitchen ``user`` is a member of, not only the one
+        they are in now: where a label leads, the batch page then offers to switch."""
+        return self.filter(batch__kitchen__memberships__user=user)
+
     def opened_by(self, code: str):
         """The jar this label's code names (none for a code of the wrong shape).
 
@@ -32,8 +37,8 @@ class JarCodeQuerySet(models.QuerySet):
         so how long a lookup takes says nothing about how much of a guessed code was
         right, only (to someone who times it) whether the whole code exists, which a
         guess of 72 random bits never finds. Even that is only asked for a signed-in
-        person and among their own jars (``for_user`` first): nobody can learn from this
-        whether someone else's code exists."""
+        person and among their kitchens' jars (``in_kitchens_of`` first): nobody can
+        learn from this whether someone else's code exists."""
         if not isinstance(code, str) or not CODE_SHAPE.fullmatch(code):
             return self.none()
         return self.filter(digest=code_digest(code))

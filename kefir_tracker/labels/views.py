@@ -87,7 +87,8 @@ def print_sheet(request):
 @require_safe
 def jar(request, code):
     """Where a jar label's QR code leads. Someone signed in who may see the batch goes to
-    its page (Strain and a tasting note are a tap away there). Anyone else gets the same
+    its page (Strain and a tasting note are a tap away there); a member of its kitchen who
+    is in another of theirs now is offered there to switch. Anyone else gets the same
     page whatever the code, known, unknown or not a code at all, and it names nothing:
     a signed-out visitor's request is not even looked up, and a signed-in one's only
     among their own jars (JarCodeQuerySet.opened_by). Signing in from it comes back here,
@@ -97,7 +98,7 @@ def jar(request, code):
     itself (the session does), a guess can only find one's own jars, and 72 random bits
     would not be guessed among those either."""
     if request.user.is_authenticated:
-        opened = JarCode.objects.for_user(request.user).opened_by(code)
+        opened = JarCode.objects.in_kitchens_of(request.user).opened_by(code)
         batch_id = opened.values_list("batch_id", flat=True).first()
         if batch_id is not None:
             return _unindexed(redirect("batches:detail", batch_id))

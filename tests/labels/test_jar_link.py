@@ -3,6 +3,7 @@ anyone else one page that names nothing, whatever the code; and signing in from 
 page lands on the batch."""
 
 import re
+from html import unescape
 from urllib.parse import quote
 
 import pytest
@@ -11,8 +12,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kefir_tracker.kitchens import services as kitchens
+from kefir_tracker.kitchens.models import Membership
 from kefir_tracker.labels.models import JarCode
-from tests.factories import PASSWORD, make_batch, make_culture
+from tests.factories import PASSWORD, make_batch, make_culture, make_user
 from tests.labels.helpers import jars, labels, print_url
 
 NEUTRAL = "This is a Kefir Tracker jar label."
@@ -129,7 +132,7 @@ def test_a_lookup_is_one_query_among_the_persons_own_jars(owner_client, kitchen,
         owner_client.get(path(address))
     lookups = [q["sql"] for q in captured if JarCode._meta.db_table in q["sql"]]
     assert len(lookups) == 1
-    assert "kitchen_id" in lookups[0]  # within the kitchen the person is in (for_user)
+    assert "kitchens_membership" in lookups[0]  # among the jars of their own kitchens
 
 
 def test_a_deleted_batch_label_opens_nothing(owner_client, kitchen, address):
@@ -156,3 +159,29 @@ def test_labels_of_other_people_open_only_theirs(owner_client, other_user, kitch
 def test_the_link_answers_head_and_refuses_posts(kitchen, address):
     assert Client().head(path(address)).status_code == 200
     assert Client().post(path(address)).status_code == 405
+
+
+def test_a_member_in_another_kitchen_now_is_offered_to_switch_to_the_jars(owner, kitchen, address):
+    """Pavel, in Olga's kitchen and his own, scans her jar while in his own."""
+    pavel = make_user("pavel")
+    _, code = kitchens.invite(owner)
+    kitchens.accept(pavel, code)
+    kitchens.switch(pavel, Membership.objects.filter(user=pavel).order_by("pk").first().kitchen_id)
+    pavel.refresh_from_db()
+    assert pavel.current_kitchen_id != owner.current_kitchen_id
+    client = Client()
+    client.force_login(pavel)
+
+    response = client.get(path(address))
+
+    assert response.status_code == 302
+    assert response.url == kitchen["fermenting"].get_absolute_url()
+    page = client.get(response.url)
+    assert page.status_code == 404
+    assert f"Switch to {owner.current_kitchen.name}" in unescape(page.text)
+
+
+def test_someone_outside_the_kitchen_still_gets_the_page_that_says_nothing(
+    kitchen, address, other_client
+):
+    assert_says_nothing(other_client.get(path(address)), kitchen)
