@@ -11,14 +11,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kefir_tracker.accounts.throttling import client_address
 from kefir_tracker.gifts import files, services
 from kefir_tracker.gifts.cards import remember_new_gift
 from kefir_tracker.gifts.forms import AcceptForm, CodeForm, GiftFileForm, MakeGiftForm
 from kefir_tracker.gifts.models import Gift, display_name, normalized_code
 from kefir_tracker.grains.models import Culture
 from kefir_tracker.grains.views import get_culture
-from kefir_tracker.sharing import throttling
+from kefir_tracker.sharing.views import refusal, throttled
 from kefir_tracker.templating import render
 
 NOT_FOUND = (
@@ -31,13 +30,6 @@ TOO_MANY = (
     "This address opened a lot of links or codes in the last minutes. "
     "Wait a few minutes, then try again.",
 )
-
-
-def _refusal(request, status, heading, text):
-    context = {"status": status, "heading": heading, "text": text, "shell_page": True}
-    response = render(request, "sharing/unavailable.html", context, status=status)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 def _add_errors(form, error: ValidationError, other=None):
@@ -68,14 +60,11 @@ def make(request, culture_pk):
 def open_gift(request, key):
     """What a gift's link or code opens for a signed-in person: who gives what, and the
     button that accepts it. Unknown, used, cut and expired gifts get the same 404."""
-    now = timezone.now()
-    if not throttling.allow_visit(client_address(request), now):
-        response = _refusal(request, 429, *TOO_MANY)
-        response["Retry-After"] = str(throttling.seconds_left(now))
-        return response
+    if (too_many := throttled(request, timezone.now(), TOO_MANY)) is not None:
+        return too_many
     gift = Gift.objects.opened_by(key).first()
     if gift is None:
-        return _refusal(request, 404, *NOT_FOUND)
+        return refusal(request, 404, *NOT_FOUND)
     own = gift.giver_id == request.user.pk
     form = AcceptForm(request.POST or None, initial={"name": gift.culture.name})
     if request.method == "POST" and not own and form.is_valid():
@@ -87,7 +76,7 @@ def open_gift(request, key):
                 share_growth=form.cleaned_data["share_growth"],
             )
         except services.GiftUnavailable:
-            return _refusal(request, 404, *NOT_FOUND)
+            return refusal(request, 404, *NOT_FOUND)
         except ValidationError as error:
             _add_errors(form, error)
         else:

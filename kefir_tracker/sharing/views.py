@@ -46,9 +46,20 @@ def _public(response):
     return response
 
 
-def _refusal(request, status, heading, text):
+def refusal(request, status, heading, text):
+    """The page a secret link (a share link, a gift) gets when it opens nothing."""
     context = {"status": status, "heading": heading, "text": text, "shell_page": True}
     return _public(render(request, "sharing/unavailable.html", context, status=status))
+
+
+def throttled(request, now, words=TOO_MANY):
+    """Count this visit to a secret link from the person's address; the 429 once it
+    opened too many lately (``throttling``), else None."""
+    if throttling.allow_visit(client_address(request), now):
+        return None
+    response = refusal(request, 429, *words)
+    response["Retry-After"] = str(throttling.seconds_left(now))
+    return response
 
 
 def _kitchen_clock(user):
@@ -65,18 +76,16 @@ def shared(request, token):
     """The family tree a link shares; the same 404 for a link that is unknown, turned
     off, expired or not a link at all (nothing tells them apart)."""
     now = timezone.now()
-    if not throttling.allow_visit(client_address(request), now):
-        response = _refusal(request, 429, *TOO_MANY)
-        response["Retry-After"] = str(throttling.seconds_left(now))
-        return response
+    if (too_many := throttled(request, now)) is not None:
+        return too_many
     link = ShareLink.objects.opened_by(token).first()
     if link is None:
-        return _refusal(request, 404, *NOT_FOUND)
+        return refusal(request, 404, *NOT_FOUND)
     with timezone.override(_kitchen_clock(link.owner)):
         try:
             tree = shared_tree(link, now)
         except Culture.DoesNotExist:
-            return _refusal(request, 404, *NOT_FOUND)
+            return refusal(request, 404, *NOT_FOUND)
         context = {"tree": tree, "culture": tree.culture, "chart": tree.chart, "shell_page": True}
         return _public(render(request, "sharing/shared.html", context))
 
