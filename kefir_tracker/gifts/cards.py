@@ -9,7 +9,7 @@ from kefir_tracker.gifts.forms import MakeGiftForm
 from kefir_tracker.gifts.models import Gift, ReceivedLineage
 from kefir_tracker.grains.models import Origin, Status
 from kefir_tracker.labels.services import qr_svg
-from kefir_tracker.tokens import token_hash
+from kefir_tracker.tokens import spaced, token_hash
 
 # The link and code of a gift just made, kept in the session from the post that made it
 # to the grains page, which shows them once and forgets them.
@@ -63,7 +63,7 @@ def gift_section(request, culture) -> GiftSection | None:
         )
         if section.new_gift:
             section.new_link = gift_url(request, new["token"])
-            section.new_code = services.spaced(new["code"])
+            section.new_code = spaced(new["code"])
             section.new_qr = qr_svg(section.new_link)
     if culture.origin == Origin.GIFT:
         section.received = ReceivedLineage.objects.filter(culture=culture).first()

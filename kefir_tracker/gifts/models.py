@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kefir_tracker.grains.models import Culture, Kind
-from kefir_tracker.tokens import looks_like_token, token_hash
+from kefir_tracker.tokens import looks_like_token, normalized_code, token_hash
 
 OPEN_FOR = timedelta(days=30)  # a gift not accepted by then opens nothing
 
@@ -50,23 +50,6 @@ class GiftQuerySet(models.QuerySet):
                 return self.none()
             found = Q(code_hash=token_hash(code))
         return self.open().filter(found, giver__is_active=True).select_related("giver", "culture")
-
-
-# A code to type: Crockford's base32 (no I, L, O, U), 12 characters = 60 bits, shown in
-# groups of four. Guessing is slowed by the same per-address limit as share links.
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 12
-_LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0"})
-
-
-def normalized_code(typed) -> str | None:
-    """The code as made from what a person typed: any case, spaces and dashes ignored."""
-    if not isinstance(typed, str) or len(typed) > 40:
-        return None
-    code = "".join(typed.upper().replace("-", "").split()).translate(_LOOKALIKES)
-    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
-        return None
-    return code
 
 
 class Gift(models.Model):

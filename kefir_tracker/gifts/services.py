@@ -1,7 +1,6 @@
 """Making, accepting and cutting gifts, and the gift file that carries one to another
 installation. Each change validates before it writes, in one transaction."""
 
-import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -9,8 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefir_tracker.gifts.models import (
-    CODE_ALPHABET,
-    CODE_LENGTH,
     OPEN_FOR,
     Gift,
     ReceivedLineage,
@@ -18,7 +15,7 @@ from kefir_tracker.gifts.models import (
 )
 from kefir_tracker.grains.lineage import _depth_first
 from kefir_tracker.grains.models import Culture, Origin, Status
-from kefir_tracker.tokens import new_token, token_hash
+from kefir_tracker.tokens import new_code, new_token, token_hash
 
 MAX_ANCESTORS = 50  # the first known grains and the nearest generations; the rest are counted
 GROWTH_SHOWN = 20
@@ -26,15 +23,6 @@ GROWTH_SHOWN = 20
 
 class GiftUnavailable(Exception):
     """The gift was accepted, cut or expired meanwhile (or never was)."""
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def spaced(code: str) -> str:
-    """A code as shown to be typed: ABCD-EFGH-JKMN."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 @dataclass(frozen=True)

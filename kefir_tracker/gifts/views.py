@@ -14,11 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kefir_tracker.gifts import files, services
 from kefir_tracker.gifts.cards import remember_new_gift
 from kefir_tracker.gifts.forms import AcceptForm, CodeForm, GiftFileForm, MakeGiftForm
-from kefir_tracker.gifts.models import Gift, display_name, normalized_code
+from kefir_tracker.gifts.models import Gift, display_name
 from kefir_tracker.grains.models import Culture
 from kefir_tracker.grains.views import get_culture
 from kefir_tracker.sharing.views import refusal, throttled
 from kefir_tracker.templating import render
+from kefir_tracker.tokens import normalized_code
 
 NOT_FOUND = (
     "This gift opens nothing",

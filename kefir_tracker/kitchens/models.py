@@ -7,9 +7,6 @@ kitchen the person is in now, while they are a member of it. Each model's
 ``for_user`` is that rule, so every page, list, feed and export follows it.
 """
 
-import hashlib
-import re
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,12 +17,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from kefir_tracker.tokens import normalized_code, token_hash
+
 INVITATION_LASTS = timedelta(days=7)
-# A code short enough to type from another phone: 12 letters and digits from an
-# alphabet without look-alikes (no 0/O, 1/I/L), about 59 bits; single use, expiring.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 12
-CODE_SHAPE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 
 
 class Role(models.TextChoices):
@@ -108,15 +102,6 @@ class Membership(models.Model):
         return self.role == Role.OWNER
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def normalise_code(typed: str) -> str:
-    """A code as typed ("abcd-efgh jkmn") in its stored shape ("ABCDEFGHJKMN")."""
-    return re.sub(r"[\s-]+", "", typed or "").upper()
-
-
 class InvitationQuerySet(models.QuerySet):
     def for_user(self, user):
         """The invitations of the kitchen ``user`` is in now."""
@@ -128,10 +113,10 @@ class InvitationQuerySet(models.QuerySet):
     def opened_by(self, token):
         """The open invitation this code or link opens, with its kitchen; none for a
         used, expired, revoked (deleted) or unknown one, or a token of the wrong shape."""
-        token = normalise_code(token) if isinstance(token, str) else ""
-        if not CODE_SHAPE.fullmatch(token):
+        code = normalized_code(token)
+        if code is None:
             return self.none()
-        return self.open().filter(token_hash=token_hash(token)).select_related("kitchen")
+        return self.open().filter(token_hash=token_hash(code)).select_related("kitchen")
 
 
 class Invitation(models.Model):
@@ -164,15 +149,6 @@ class Invitation(models.Model):
 
     def get_absolute_url(self):
         return reverse("kitchens:kitchen")
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def spaced(code: str) -> str:
-    """A code as shown to be typed: ABCD-EFGH-JKMN."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def make_own_kitchen(user) -> Kitchen:

@@ -16,9 +16,8 @@ from kefir_tracker.kitchens.models import (
     Membership,
     Role,
     make_own_kitchen,
-    new_code,
-    token_hash,
 )
+from kefir_tracker.tokens import new_code, token_hash
 
 ONLY_OWNERS = "Only an owner of this kitchen can do that."
 

@@ -18,15 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kefir_tracker.forms import parse_id
 from kefir_tracker.kitchens import services
 from kefir_tracker.kitchens.forms import DeleteForm, JoinCodeForm, RenameForm
-from kefir_tracker.kitchens.models import (
-    CODE_SHAPE,
-    Invitation,
-    Kitchen,
-    Membership,
-    normalise_code,
-    spaced,
-)
+from kefir_tracker.kitchens.models import Invitation, Kitchen, Membership
 from kefir_tracker.templating import render
+from kefir_tracker.tokens import normalized_code, spaced
 
 NEW_INVITATION = "kitchens:new_invitation"
 
@@ -179,8 +173,9 @@ def switch(request):
 def join_code(request):
     """An invitation code typed in (the Kitchen page's form): its join page."""
     form = JoinCodeForm(request.GET)
-    if form.is_valid() and CODE_SHAPE.fullmatch(normalise_code(form.cleaned_data["code"])):
-        return redirect("kitchens:join", token=normalise_code(form.cleaned_data["code"]))
+    code = normalized_code(form.cleaned_data["code"]) if form.is_valid() else None
+    if code is not None:
+        return redirect("kitchens:join", token=code)
     if form.is_valid():
         form.add_error("code", "That is not an invitation code: 12 letters and digits.")
     return _kitchen_page(request, join_form=form, status=400)

@@ -1,4 +1,3 @@
-import hashlib
 import re
 import secrets
 
@@ -7,16 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kefir_tracker.batches.models import Batch
+from kefir_tracker.tokens import token_hash
 
 # secrets.token_urlsafe(9): 12 characters of the URL-safe base64 alphabet, 72 random bits.
 # Short enough for a small QR code, far too many to guess (and a guess finds nothing: see
 # JarCodeQuerySet.opened_by).
 CODE_BYTES = 9
 CODE_SHAPE = re.compile(r"[A-Za-z0-9_-]{12}")
-
-
-def code_digest(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
 
 
 class JarCodeQuerySet(models.QuerySet):
@@ -41,7 +37,7 @@ class JarCodeQuerySet(models.QuerySet):
         learn from this whether someone else's code exists."""
         if not isinstance(code, str) or not CODE_SHAPE.fullmatch(code):
             return self.none()
-        return self.filter(digest=code_digest(code))
+        return self.filter(digest=token_hash(code))
 
 
 class JarCode(models.Model):
@@ -64,7 +60,7 @@ class JarCode(models.Model):
         return f"Jar code of {self.batch}"
 
     def save(self, *args, **kwargs):
-        self.digest = code_digest(self.code)
+        self.digest = token_hash(self.code)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -86,7 +82,7 @@ def codes_for(batches) -> dict[int, str]:
         made = []
         for pk in missing:
             code = new_code()
-            made.append(JarCode(batch_id=pk, code=code, digest=code_digest(code)))
+            made.append(JarCode(batch_id=pk, code=code, digest=token_hash(code)))
         JarCode.objects.bulk_create(made, ignore_conflicts=True)
         codes.update(JarCode.objects.filter(batch__in=missing).values_list("batch_id", "code"))
         missing = [pk for pk in missing if pk not in codes]
