@@ -13,7 +13,7 @@ from kefir_tracker.gifts.models import (
     ReceivedLineage,
     display_name,
 )
-from kefir_tracker.grains.lineage import _depth_first
+from kefir_tracker.grains.lineage import depth_first
 from kefir_tracker.grains.models import Culture, Origin, Status
 from kefir_tracker.tokens import new_code, new_token, token_hash
 
@@ -158,6 +158,6 @@ def growth_of(gift: Gift) -> Growth | None:
     if not gift.is_accepted or gift.is_cut or not gift.share_growth or received is None:
         return None
     rows = Culture.objects.descendant_rows(received.kitchen_id, received.pk)
-    shown = _depth_first(rows, received.pk, GROWTH_SHOWN)
+    shown = depth_first(rows, received.pk, GROWTH_SHOWN)
     names = {pk: name for pk, _parent, name in rows}
     return Growth([(names[pk], level) for pk, level in shown], len(rows) - len(shown))

@@ -38,7 +38,7 @@ class Family:
         return bool(self.descendants)
 
 
-def _depth_first(rows, top, limit) -> list[tuple[int, int]]:
+def depth_first(rows, top, limit) -> list[tuple[int, int]]:
     """The first ``limit`` (pk, levels below ``top``) of ``rows`` (pk, parent pk, name),
     depth first, siblings by name."""
     children: dict[int, list[tuple[str, int]]] = {}
@@ -70,7 +70,7 @@ def family_of(owner, pk, retries=2) -> Family:
     else:
         near = ancestors[1:]
     below = Culture.objects.descendant_rows(owner.current_kitchen_id, pk)
-    shown = _depth_first(below, pk, DESCENDANTS_SHOWN)
+    shown = depth_first(below, pk, DESCENDANTS_SHOWN)
 
     depths = {a: ancestors.index(a) for a in [*ancestors[:1], *near]}  # the root is generation 0
     depths[pk] = generation
