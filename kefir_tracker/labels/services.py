@@ -41,18 +41,14 @@ def qr_svg(text: str) -> SafeString:
     )
 
 
-def moment(value: datetime) -> str:
-    return dates.local_moment(value)
-
-
 def ready_between(start: datetime, end: datetime) -> tuple[str, ...]:
     """A second ferment's window as a label's lines: 'Ready Tue 3 Mar, 12:00-20:00' on
     one day, else 'Ready Tue 3 Mar, 17:00' and 'to Wed 4 Mar, 01:00' (one line would
     wrap on a small label)."""
     local_start, local_end = timezone.localtime(start), timezone.localtime(end)
     if local_start.date() == local_end.date():
-        return (f"Ready {moment(start)}–{dates.time_of_day(local_end)}",)
-    return (f"Ready {moment(start)}", f"to {moment(end)}")
+        return (f"Ready {dates.local_moment(start)}–{dates.time_of_day(local_end)}",)
+    return (f"Ready {dates.local_moment(start)}", f"to {dates.local_moment(end)}")
 
 
 @dataclass(frozen=True)
@@ -80,12 +76,12 @@ def jar_labels(user, batches, addresses: dict[int, str]) -> list[JarLabel]:
     labels = []
     for batch in batches:
         if batch.strained_at is None:
-            ready = (f"Ready ≈ {moment(estimate(batch, model).ready_at)}",)
-            since = f"Started {moment(batch.started_at)}"
+            ready = (f"Ready ≈ {dates.local_moment(estimate(batch, model).ready_at)}",)
+            since = f"Started {dates.local_moment(batch.started_at)}"
         else:
             window = second_ferment_window(batch)
             ready = ready_between(window.start, window.end)
-            since = f"Bottled {moment(batch.bottled_at)}"
+            since = f"Bottled {dates.local_moment(batch.bottled_at)}"
         labels.append(JarLabel(batch, addresses[batch.pk], since, ready))
     return labels
 

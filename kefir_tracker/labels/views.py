@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from kefir_tracker import dates
 from kefir_tracker.accounts.models import VolumeUnit
 from kefir_tracker.labels import services
 from kefir_tracker.labels.forms import LabelsForm
@@ -26,8 +27,8 @@ def _choice(batch) -> str:
     """What a jar's checkbox says: 'Babushka #48 · cow milk · started Tue 3 Mar, 07:30'."""
     text = f"{batch.culture.name} #{batch.number} · {batch.get_base_display()}"
     if batch.strained_at is None:
-        return f"{text} · started {services.moment(batch.started_at)}"
-    return f"{text} · bottled {services.moment(batch.bottled_at)}"
+        return f"{text} · started {dates.local_moment(batch.started_at)}"
+    return f"{text} · bottled {dates.local_moment(batch.bottled_at)}"
 
 
 def _form(request, jars, data=None):
