@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from kefir_tracker.grains.models import Culture, Kind
+from kefir_tracker.grains.models import Culture
 from kefir_tracker.tokens import looks_like_token, normalized_code, token_hash
 
 OPEN_FOR = timedelta(days=30)  # a gift not accepted by then opens nothing
@@ -161,11 +161,9 @@ class ReceivedLineage(models.Model):
     given_generation = models.PositiveIntegerField(
         help_text="Their generation at the giver's (0: the first known grains)."
     )
-    kind = models.CharField(max_length=5, choices=Kind)
     # [{"name": ..., "generation": n, "origin": ...}, ...], the first known grains first;
     # empty when the giver kept them to themselves.
     ancestors = models.JSONField(default=list, blank=True)
-    ancestry_shared = models.BooleanField(default=False)
     received_at = models.DateTimeField(default=timezone.now)
 
     objects = ReceivedLineageQuerySet.as_manager()

@@ -96,9 +96,7 @@ def receive_grains(owner, *, name, kind, given_by, given_name, given_generation,
         given_by=given_by,
         given_name=given_name,
         given_generation=given_generation,
-        kind=kind,
         ancestors=ancestors,
-        ancestry_shared=bool(ancestors),
     )
     return culture
 
