@@ -216,6 +216,12 @@ class User(AbstractUser):
     def __str__(self):
         return self.username
 
+    @property
+    def shown_name(self) -> str:
+        """What other people see of this person (a kitchen's name, a gift's giver): their
+        first name, or else their username; never their email."""
+        return self.get_short_name().strip() or self.username
+
     def save(self, *args, **kwargs):
         """A new account starts with a kitchen of its own ("Olga's kitchen")."""
         if not self._state.adding or self.current_kitchen_id is not None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kefir_tracker.gifts.models import ReceivedLineage, display_name
+from kefir_tracker.gifts.models import ReceivedLineage
 from kefir_tracker.gifts.services import MAX_ANCESTORS, ancestry_snapshot, receive_grains
 from kefir_tracker.grains.models import MAX_GENERATIONS, Kind
 
@@ -33,7 +33,7 @@ def gift_file(gift) -> dict:
         "grains": {
             "name": culture.name,
             "kind": culture.kind,
-            "given_by": display_name(gift.giver),
+            "given_by": gift.giver.shown_name,
             "generation": generation,
         },
         "ancestors": ancestors if gift.share_ancestry else [],

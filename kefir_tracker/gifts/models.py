@@ -15,12 +15,6 @@ from kefir_tracker.tokens import looks_like_token, normalized_code, token_hash
 OPEN_FOR = timedelta(days=30)  # a gift not accepted by then opens nothing
 
 
-def display_name(user) -> str:
-    """What the other side of a gift sees of a person: their first name, or else their
-    username; never their email."""
-    return (user.first_name or "").strip() or user.username
-
-
 class GiftQuerySet(models.QuerySet):
     def for_user(self, user):
         """The gifts of grains ``user`` keeps, on either side: who may see a gift is the
@@ -134,7 +128,7 @@ class Gift(models.Model):
 
     @property
     def recipient_name(self) -> str:
-        return display_name(self.recipient) if self.recipient else "someone"
+        return self.recipient.shown_name if self.recipient else "someone"
 
 
 class ReceivedLineageQuerySet(models.QuerySet):

@@ -11,7 +11,6 @@ from kefir_tracker.gifts.models import (
     OPEN_FOR,
     Gift,
     ReceivedLineage,
-    display_name,
 )
 from kefir_tracker.grains.lineage import depth_first
 from kefir_tracker.grains.models import Culture, Origin, Status
@@ -119,7 +118,7 @@ def accept_gift(gift: Gift, recipient, *, name: str, share_growth: bool) -> Cult
         recipient,
         name=name,
         kind=given.kind,
-        given_by=display_name(gift.giver),
+        given_by=gift.giver.shown_name,
         given_name=given.name,
         given_generation=generation,
         ancestors=ancestors if gift.share_ancestry else [],

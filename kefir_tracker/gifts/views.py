@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kefir_tracker.gifts import files, services
 from kefir_tracker.gifts.cards import remember_new_gift
 from kefir_tracker.gifts.forms import AcceptForm, CodeForm, GiftFileForm, MakeGiftForm
-from kefir_tracker.gifts.models import Gift, display_name
+from kefir_tracker.gifts.models import Gift
 from kefir_tracker.grains.models import Culture
 from kefir_tracker.grains.views import get_culture
 from kefir_tracker.sharing.views import refusal, throttled
@@ -85,7 +85,7 @@ def open_gift(request, key):
             return redirect(culture)
     context = {
         "gift": gift,
-        "giver": display_name(gift.giver),
+        "giver": gift.giver.shown_name,
         "own": own,
         "form": form,
         "key": key,

@@ -61,7 +61,7 @@ class Kitchen(models.Model):
 
 
 def own_kitchen_name(user) -> str:
-    return f"{user.get_short_name() or user.username}'s kitchen"[:80]
+    return f"{user.shown_name}'s kitchen"[:80]
 
 
 class MembershipQuerySet(models.QuerySet):
