@@ -31,12 +31,6 @@ class Window:
     start: datetime
     end: datetime
 
-    def is_open(self, now: datetime) -> bool:
-        return self.start <= now
-
-    def is_overdue(self, now: datetime) -> bool:
-        return now > self.end
-
 
 def second_ferment_window(batch) -> Window | None:
     """When a bottled batch's second ferment is done, by the guides; None if not bottled

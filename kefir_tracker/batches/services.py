@@ -229,10 +229,6 @@ class Estimate:
         return self.started_at + timedelta(hours=self.forecast.high)
 
     @property
-    def from_history(self) -> bool:
-        return self.forecast.batches > 0
-
-    @property
     def percent(self) -> int:
         if self.expected <= timedelta(0):
             return 100
@@ -242,10 +238,6 @@ class Estimate:
     @property
     def is_due(self) -> bool:
         return timezone.now() >= self.ready_at
-
-    @property
-    def is_overdue(self) -> bool:
-        return timezone.now() > self.latest
 
 
 def estimate(batch: Batch, model: ReadyModel) -> Estimate:

@@ -181,7 +181,6 @@ class ReadyModel:
         self.params = _prior()[0]
         self._coefficients = [self.params[name] for name in _PARAMS]
         self.grains_offset: dict[int, float] = {}
-        self.grains_count: dict[int, int] = defaultdict(int)
         self.below = self.above = RANGE_Z * PRIOR_SPREAD
         self.by_base: dict[str, list[Observation]] = defaultdict(list)
         for obs in observations:
@@ -309,13 +308,11 @@ class ReadyModel:
     def _fit_grains(self, rows, left, robust) -> None:
         """Each colony's own pace: its weighted mean residual, shrunk towards none."""
         sums, weights = defaultdict(float), defaultdict(float)
-        self.grains_count.clear()
         for (obs, _, _, recency), residual, weight in zip(rows, left, robust, strict=True):
             if obs.culture_id is None:
                 continue
             sums[obs.culture_id] += recency * weight * residual
             weights[obs.culture_id] += recency * weight
-            self.grains_count[obs.culture_id] += 1
         self.grains_offset = {
             culture: sums[culture] / (weights[culture] + GRAINS_PSEUDO_BATCHES) for culture in sums
         }
