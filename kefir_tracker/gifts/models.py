@@ -25,9 +25,6 @@ class GiftQuerySet(models.QuerySet):
     def given_by(self, user):
         return self.filter(culture__in=Culture.objects.for_user(user))
 
-    def received_by(self, user):
-        return self.filter(received_culture__in=Culture.objects.for_user(user))
-
     def open(self, now=None):
         """Not accepted, not cut, not expired: what a link or code can still accept."""
         now = now or timezone.now()
