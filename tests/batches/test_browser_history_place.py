@@ -76,6 +76,33 @@ def test_back_from_a_batch_returns_to_the_same_row(signed_in_page, live_server, 
     assert_no_horizontal_overflow(page)
 
 
+def test_back_returns_to_the_row_when_the_browser_forgets_the_scroll(
+    signed_in_page, live_server, many_batches
+):
+    """Chromium loses the scroll position of a page it evicts from the back/forward
+    cache; History then puts the row back where it was itself. Here the browser is
+    told not to restore any scroll, so only History can."""
+    page, row = signed_in_page, many_batches[ROW - 1]
+    page.add_init_script("history.scrollRestoration = 'manual'")
+    page.goto(f"{live_server.url}/history/")
+    scroll_until_row_is_loaded(page, row)
+    page.locator(f"#row-{row.pk}").evaluate("row => row.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)  # the rows after it may load as they come into view
+    top_before = top_of(page, row)
+
+    page.locator(f"#row-{row.pk} a").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Babushka")
+    page.go_back()
+
+    expect(page.locator(f"#row-{row.pk}")).to_be_in_viewport()
+    assert abs(top_of(page, row) - top_before) < 40
+
+    # Opening History afresh from the tab bar starts at the newest batch, as before.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="History").click()
+    expect(page.locator(".batch-row").first).to_be_in_viewport()
+    assert page.evaluate("scrollY") == 0
+
+
 def test_the_address_alone_brings_back_the_rows_of_a_search(
     signed_in_page, live_server, many_batches
 ):
