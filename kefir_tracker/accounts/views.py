@@ -22,6 +22,7 @@ from kefir_tracker.accounts.forms import (
 from kefir_tracker.accounts.models import User, zone_label
 from kefir_tracker.demo import fill_with_demo_year
 from kefir_tracker.kitchens.models import Kitchen
+from kefir_tracker.push.models import PushSubscription
 from kefir_tracker.push.views import push_context
 from kefir_tracker.reminders.views import calendar_context
 from kefir_tracker.templating import announce, render, wants_fragment
@@ -161,9 +162,20 @@ def reminders(request):
 
 
 class SignOutView(LogoutView):
-    """Django's sign-out, saying so on the sign-in page it leads to."""
+    """Django's sign-out, saying so on the sign-in page it leads to. The phone signed
+    out of stops getting the person's notifications: on a phone shared in a kitchen, the
+    next person to sign in should not be woken by someone else's jar. static/js/push.js
+    puts this browser's push endpoint in the form; without it (no JavaScript, or
+    notifications never turned on here) there is nothing of this phone to forget."""
 
     def post(self, request, *args, **kwargs):
+        forgotten = 0
+        if request.user.is_authenticated and (endpoint := request.POST.get("push_endpoint")):
+            mine = PushSubscription.objects.for_user(request.user)
+            forgotten, _ = mine.filter(endpoint=endpoint).delete()
         response = super().post(request, *args, **kwargs)
-        messages.info(request, "Signed out. See you at the next batch.")
+        said = "Signed out. See you at the next batch."
+        if forgotten:
+            said += " This phone gets no more of your notifications."
+        messages.info(request, said)
         return response

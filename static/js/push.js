@@ -106,6 +106,11 @@
         return reg.pushManager.getSubscription();
       })
       .then(function (subscription) {
+        // Signing out from this page stops this phone's notifications (the sign-out form).
+        var signOut = document.getElementById("push-endpoint");
+        if (signOut) {
+          signOut.value = subscription ? subscription.endpoint : "";
+        }
         if (!subscription) {
           return show("off");
         }

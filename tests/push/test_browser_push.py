@@ -28,6 +28,7 @@ from tests.push_service import BrowserKeys
 pytestmark = pytest.mark.browser
 
 # Stands in for the browser's PushManager (see above); records what subscribe() was given.
+# The subscription outlives a reload of the page, as a browser's does.
 FAKE_PUSH_MANAGER = """
 (subscription) => {
   let current = null;
@@ -35,8 +36,13 @@ FAKE_PUSH_MANAGER = """
     endpoint: subscription.endpoint,
     expirationTime: null,
     toJSON: () => subscription,
-    unsubscribe: () => { current = null; return Promise.resolve(true); },
+    unsubscribe: () => {
+      current = null;
+      sessionStorage.removeItem("subscribed");
+      return Promise.resolve(true);
+    },
   };
+  if (sessionStorage.getItem("subscribed")) current = fake;
   PushManager.prototype.subscribe = function (options) {
     window.subscribedWith = {
       userVisibleOnly: options.userVisibleOnly,
@@ -44,6 +50,7 @@ FAKE_PUSH_MANAGER = """
         .replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, ""),
     };
     current = fake;
+    sessionStorage.setItem("subscribed", "yes");
     return Promise.resolve(fake);
   };
   PushManager.prototype.getSubscription = function () { return Promise.resolve(current); };
@@ -155,6 +162,33 @@ def test_turned_on_the_phone_shows_the_test_and_a_ready_batch(
     expect(card.get_by_role("button", name="Turn on")).to_be_visible()
     expect(card.locator("li", has_text="Chrome on Linux")).to_have_count(0)
     assert list(PushSubscription.objects.values_list("label", flat=True)) == ["Chrome on Android"]
+
+
+def test_signing_out_on_this_phone_stops_its_notifications(
+    signed_in_page, live_server, owner, push_service
+):
+    page = signed_in_page
+    page.context.grant_permissions(["notifications"], origin=live_server.url)
+    browser = BrowserKeys(push_service.endpoint("chromium"))
+    fake_push_manager(page, browser)
+    tablet = Client()
+    tablet.force_login(owner)
+    other_phone = subscribe(tablet, push_service, "tablet")
+    page.goto(f"{live_server.url}/account/")
+    wait_for_worker(page)
+    page.locator("#push").get_by_role("button", name="Turn on").click()
+    expect(page.get_by_role("status")).to_have_text("Notifications are on for this phone.")
+    page.reload()  # the phone comes back to the page later, notifications still on
+    expect(page.locator("#push-status")).to_have_text("Notifications are on for this phone.")
+
+    page.get_by_role("button", name="Sign out").click()
+
+    expect(page.get_by_role("status")).to_contain_text(
+        "This phone gets no more of your notifications."
+    )
+    assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [
+        other_phone.endpoint
+    ]
 
 
 def test_notifications_blocked_in_the_browser_are_explained(

@@ -148,6 +148,36 @@ def test_another_persons_phone_cannot_be_turned_off_or_removed(
     assert "Chrome on Android" not in account_page(mallory)
 
 
+def test_signing_out_stops_this_phones_notifications_and_no_other(
+    owner_client, owner, other_user, push_service
+):
+    """On a phone shared in a kitchen, the next person to sign in is not woken by the
+    last one's jars. The person's other phones, and other people's, keep theirs."""
+    phone = subscribe(owner_client, push_service, "phone")
+    tablet = subscribe(owner_client, push_service, "tablet")
+    mallory = Client()
+    mallory.force_login(other_user)
+    theirs = subscribe(mallory, push_service, "theirs")
+
+    response = owner_client.post(
+        reverse("accounts:logout"), {"push_endpoint": phone.endpoint}, follow=True
+    )
+
+    assert "This phone gets no more of your notifications." in response.text
+    assert set(PushSubscription.objects.values_list("endpoint", flat=True)) == {
+        tablet.endpoint,
+        theirs.endpoint,
+    }
+    # Someone else's endpoint in the form is not theirs to stop.
+    owner_client.force_login(owner)
+    response = owner_client.post(
+        reverse("accounts:logout"), {"push_endpoint": theirs.endpoint}, follow=True
+    )
+    assert "Signed out." in response.text
+    assert "no more of your notifications" not in response.text
+    assert PushSubscription.objects.filter(endpoint=theirs.endpoint).exists()
+
+
 @pytest.mark.parametrize("body", ["[]", "{}", '{"endpoint": "nope"}'])
 def test_turning_off_with_a_bad_body_is_a_400(owner_client, push_service, body):
     subscribe(owner_client, push_service)
