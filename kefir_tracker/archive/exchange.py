@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kefir_tracker.accounts.models import User
 from kefir_tracker.batches.models import Batch, TastingNote
+from kefir_tracker.gifts.models import ReceivedLineage
 from kefir_tracker.grains.models import Culture, StatusChange, Weighing
 
 FORMAT = "kefir-tracker"
@@ -28,6 +29,9 @@ SECTIONS = [
     ("status_changes", StatusChange, "culture", "cultures"),
     ("batches", Batch, "culture", "cultures"),
     ("tasting_notes", TastingNote, "batch", "batches"),
+    # Where received grains came from, as it was when they came: the giver's frozen
+    # snapshot, which exists nowhere else once the gift's link is cut.
+    ("received_lineages", ReceivedLineage, "culture", "cultures"),
 ]
 
 
@@ -77,6 +81,9 @@ def export_data(user: User) -> dict:
                 "batch__started_at", "batch_id", "tasted_at", "pk"
             )
         ),
+        "received_lineages": list(
+            ReceivedLineage.objects.for_user(user).order_by("culture__name", "pk")
+        ),
     }
     refs = {name: {obj.pk: n for n, obj in enumerate(objs, 1)} for name, objs in records.items()}
     data = {
@@ -93,8 +100,8 @@ def export_data(user: User) -> dict:
             }
             for obj in records[section]
         ]
-    # Weighings, status changes and tasting notes are leaves: nothing refers to them.
-    for section in ("weighings", "status_changes", "tasting_notes"):
+    # Weighings, status changes, tasting notes and lineages are leaves: nothing refers to them.
+    for section in ("weighings", "status_changes", "tasting_notes", "received_lineages"):
         for record in data[section]:
             del record["ref"]
     return data

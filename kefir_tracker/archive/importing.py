@@ -33,6 +33,8 @@ from kefir_tracker.batches.models import (
     implausible_times,
     number_in_start_order,
 )
+from kefir_tracker.gifts.files import Refused, read_ancestors
+from kefir_tracker.gifts.models import ReceivedLineage
 from kefir_tracker.grains.forms import past_date
 from kefir_tracker.grains.models import Culture, StatusChange, Weighing
 
@@ -188,6 +190,7 @@ class _Importer:
         self.where: dict[int, str] = {}  # id() of a new object -> where it is in the file
         self.take_preferences = False
         self.taken_as_strained = 0
+        self.lineage_in_file: set[int] = set()  # id() of grains given a lineage by the file
 
     def problem(self, where, message):
         if len(self.problems) < MAX_PROBLEMS:
@@ -256,6 +259,10 @@ class _Importer:
             (id(batches[t.batch_id]), t.tasted_at): t
             for t in TastingNote.objects.filter(batch__in=batches).only("batch_id", "tasted_at")
         }
+        self.seen["received_lineages"] = {
+            id(cultures[lineage.culture_id]): lineage
+            for lineage in ReceivedLineage.objects.filter(culture__in=cultures).only("culture_id")
+        }
         self.fermenting = {
             b.culture_id: b for b in batches.values() if b.strained_at is None and not b.discarded
         }
@@ -274,6 +281,9 @@ class _Importer:
         if unknown:
             self.problem(where, f"unknown field(s) {', '.join(sorted(unknown))}")
             return
+        if section == "received_lineages":  # a list, read as a gift file's ancestors are
+            record = dict(record)
+            ancestors = record.pop("ancestors", [])
         for key in ("ref", link):
             if not isinstance(record.get(key), int | str | None):
                 self.problem(f"{where}, field “{key}”", "should be a number")
@@ -298,6 +308,8 @@ class _Importer:
             setattr(obj, link, parent)
         elif link != "parent":
             self.problem(f"{where}, field “{link}”", "is required")
+            return
+        if section == "received_lineages" and not self.lineage(where, obj, ancestors):
             return
         if hasattr(obj, "owner_id"):
             obj.owner = self.user
@@ -336,6 +348,22 @@ class _Importer:
             self.file_names[obj.name.lower()] = where
         if self.merging:
             self.seen.setdefault(section, {})[self.key(section, obj)] = obj
+
+    def lineage(self, where, obj, ancestors) -> bool:
+        """Whether ``obj``, a received lineage, can be imported: its ancestors as a gift
+        file's are read (then kept on it), and one lineage for grains."""
+        if obj.given_generation is not None:  # else full_clean says it is missing
+            try:
+                obj.ancestors = read_ancestors(ancestors, obj.given_generation)
+            except Refused as refused:
+                why = str(refused)
+                self.problem(f"{where}, field “ancestors”", f"{why[0].upper()}{why[1:]}.")
+                return False
+        if id(obj.culture) in self.lineage_in_file:
+            self.problem(where, "These grains' lineage is listed twice in this file.")
+            return False
+        self.lineage_in_file.add(id(obj.culture))
+        return True
 
     def dated_weighing(self, where, record):
         """An export from before weighings had a time: its day at noon in the person's
@@ -386,6 +414,8 @@ class _Importer:
             return (id(obj.culture), obj.changed_at, obj.status)
         if section == "batches":
             return (id(obj.culture), obj.started_at)
+        if section == "received_lineages":
+            return id(obj.culture)
         return (id(obj.batch), obj.tasted_at)
 
     def find_duplicate(self, section, obj):
@@ -455,6 +485,7 @@ class _Importer:
         batches = PreparedRows(Batch, numbered, ["culture"])
         more_batches = PreparedRows(Batch, unnumbered, ["culture", "number"])
         tastings = PreparedRows(TastingNote, self.new["tasting_notes"], ["batch"])
+        lineages = PreparedRows(ReceivedLineage, self.new["received_lineages"], ["culture"])
         try:
             with transaction.atomic():
                 if self.take_preferences:
@@ -463,7 +494,7 @@ class _Importer:
                     self.user.save(update_fields=PREFERENCES)
                 for culture_id in sorted({b.culture.pk for b in unnumbered if b.culture.pk}):
                     Culture.objects.lock(culture_id)  # as Batch.save() does, for the numbers
-                for rows in (cultures, weighings, status_changes, batches):
+                for rows in (cultures, lineages, weighings, status_changes, batches):
                     rows.insert()
                 # Grains already here, or an export from before batches had numbers:
                 # the next numbers after what the grains have now.

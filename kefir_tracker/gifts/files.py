@@ -106,7 +106,19 @@ def _read(data) -> GiftFile:
     if kind not in Kind.values:
         raise Refused("its grains are of no known kind")
     generation = _generation(grains["generation"], "the grains' generation")
-    ancestors = data.get("ancestors")
+    return GiftFile(
+        name=_text(grains["name"], "the grains' name", NAME_LENGTH),
+        kind=kind,
+        given_by=_text(grains["given_by"], "who gave them", GIVER_LENGTH),
+        generation=generation,
+        ancestors=read_ancestors(data.get("ancestors"), generation),
+    )
+
+
+def read_ancestors(ancestors, generation: int) -> list[dict]:
+    """A lineage snapshot from a file (a gift file, or a kitchen's export), as
+    ReceivedLineage.ancestors keeps it: ancestors of grains of ``generation``, the first
+    known first. Refused, saying why, for anything else."""
     if not isinstance(ancestors, list) or len(ancestors) > MAX_ANCESTORS:
         raise Refused(f"its ancestors are not a list of at most {MAX_ANCESTORS}")
     read, last = [], -1
@@ -125,13 +137,7 @@ def _read(data) -> GiftFile:
                 ),
             }
         )
-    return GiftFile(
-        name=_text(grains["name"], "the grains' name", NAME_LENGTH),
-        kind=kind,
-        given_by=_text(grains["given_by"], "who gave them", GIVER_LENGTH),
-        generation=generation,
-        ancestors=read,
-    )
+    return read
 
 
 def read_gift_file(uploaded) -> GiftFile:
