@@ -10,6 +10,7 @@ from kefir_tracker.accounts.forms import BrowserFilledField
 from kefir_tracker.accounts.models import User
 from kefir_tracker.batches.forms import PressedAtField
 from kefir_tracker.batches.models import Batch, TastingNote
+from kefir_tracker.gifts.models import ReceivedLineage
 from kefir_tracker.grains.models import Culture, Weighing
 from kefir_tracker.submissions.forms import OneTimeKeyField
 
@@ -118,7 +119,7 @@ def must_refuse(field: forms.Field, value: str) -> bool:
 
 # ---- the database, before and after ----
 
-MODELS = [User, Culture, Weighing, Batch, TastingNote]
+MODELS = [User, Culture, Weighing, Batch, TastingNote, ReceivedLineage]
 
 
 def snapshot() -> dict:

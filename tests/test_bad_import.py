@@ -55,6 +55,17 @@ VALID = {
         }
     ],
     "tasting_notes": [{"batch": 1, "tasted_at": "2026-01-11T09:00:00+00:00", "rating": 4}],
+    "received_lineages": [
+        {
+            "culture": 1,
+            "via": "file",
+            "given_by": "Vera",
+            "given_name": "Kefirchik",
+            "given_generation": 1,
+            "ancestors": [{"name": "Old Kefir", "generation": 0, "origin": "the market"}],
+            "received_at": "2026-01-05T08:00:00+00:00",
+        }
+    ],
 }
 # Tried in every field, and by the kind of field.
 ANY_FIELD = [None, "", {}, True, SCRIPT]
