@@ -25,6 +25,15 @@
     if (row) history.replaceState({ ...history.state, keptRow: row }, "");
   }
 
+  // Once back, the row is forgotten: leaving later by another way (the tab bar) must
+  // not bring back a place the person has since scrolled away from.
+  function forget() {
+    if (history.state && history.state.keptRow) {
+      const { keptRow, ...rest } = history.state;
+      history.replaceState(rest, "");
+    }
+  }
+
   document.addEventListener("click", function (event) {
     if (event.target.closest(".batch-row a")) {
       leaving = true;
@@ -35,18 +44,23 @@
   document.addEventListener("htmx:replacedInHistory", function () {
     if (leaving) remember();
   });
-  window.addEventListener("pageshow", function () {
+  window.addEventListener("pageshow", function (event) {
     leaving = false;
+    if (event.persisted) forget(); // kept whole for Back: the place came with it
   });
 
   window.addEventListener("load", function () {
     const kept = history.state && history.state.keptRow;
     const row = kept && document.getElementById(kept.id);
-    if (!row) return;
+    if (!row) {
+      forget();
+      return;
+    }
     // After the browser's own restoring, which happens as the page finishes loading.
     requestAnimationFrame(function () {
       const off = row.getBoundingClientRect().top - kept.top;
       if (Math.abs(off) > TOLERANCE_PX) window.scrollBy(0, off);
+      forget();
     });
   });
 })();

@@ -103,6 +103,31 @@ def test_back_returns_to_the_row_when_the_browser_forgets_the_scroll(
     assert page.evaluate("scrollY") == 0
 
 
+def test_a_place_scrolled_to_after_coming_back_is_the_one_kept(
+    signed_in_page, live_server, many_batches
+):
+    """The row remembered when a batch was opened is forgotten once back: leaving later
+    from elsewhere in the list (by the tab bar) comes back there, not to the old row."""
+    page, first, later = signed_in_page, many_batches[ROW - 1], many_batches[40]
+    page.goto(f"{live_server.url}/history/")
+    scroll_until_row_is_loaded(page, first)
+    page.locator(f"#row-{first.pk} a").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Babushka")
+    page.go_back()
+    expect(page.locator(f"#row-{first.pk}")).to_be_in_viewport()
+
+    # Back up the list: no more rows load, so nothing else rewrites the history entry.
+    page.locator(f"#row-{later.pk}").evaluate("row => row.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)  # the rows after it may load as they come into view
+    top_before = top_of(page, later)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Grains").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grains")
+    page.go_back()
+
+    expect(page.locator(f"#row-{later.pk}")).to_be_in_viewport()
+    assert abs(top_of(page, later) - top_before) < 40
+
+
 def test_the_address_alone_brings_back_the_rows_of_a_search(
     signed_in_page, live_server, many_batches
 ):
