@@ -22,6 +22,7 @@ from kefir_tracker.accounts.forms import (
 from kefir_tracker.accounts.models import User, zone_label
 from kefir_tracker.demo import fill_with_demo_year
 from kefir_tracker.kitchens.models import Kitchen
+from kefir_tracker.push.forms import EndpointForm
 from kefir_tracker.push.models import PushSubscription
 from kefir_tracker.push.views import push_context
 from kefir_tracker.reminders.views import calendar_context
@@ -170,9 +171,10 @@ class SignOutView(LogoutView):
 
     def post(self, request, *args, **kwargs):
         forgotten = 0
-        if request.user.is_authenticated and (endpoint := request.POST.get("push_endpoint")):
+        phone = EndpointForm({"endpoint": request.POST.get("push_endpoint", "")})
+        if request.user.is_authenticated and phone.is_valid():
             mine = PushSubscription.objects.for_user(request.user)
-            forgotten, _ = mine.filter(endpoint=endpoint).delete()
+            forgotten, _ = mine.filter(endpoint=phone.cleaned_data["endpoint"]).delete()
         response = super().post(request, *args, **kwargs)
         said = "Signed out. See you at the next batch."
         if forgotten:

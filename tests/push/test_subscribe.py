@@ -178,6 +178,16 @@ def test_signing_out_stops_this_phones_notifications_and_no_other(
     assert PushSubscription.objects.filter(endpoint=theirs.endpoint).exists()
 
 
+@pytest.mark.parametrize("sent", ["https://x/\x00a", "https://" + "a" * 5000, "ftp://x/y", "¹²"])
+def test_signing_out_with_a_bad_endpoint_just_signs_out(owner_client, push_service, sent):
+    """Not a 500 (PostgreSQL refuses NUL in a query), and no phone is forgotten."""
+    subscribe(owner_client, push_service)
+    response = owner_client.post(reverse("accounts:logout"), {"push_endpoint": sent}, follow=True)
+    assert response.status_code == 200
+    assert "Signed out." in response.text
+    assert PushSubscription.objects.count() == 1
+
+
 @pytest.mark.parametrize("body", ["[]", "{}", '{"endpoint": "nope"}'])
 def test_turning_off_with_a_bad_body_is_a_400(owner_client, push_service, body):
     subscribe(owner_client, push_service)
