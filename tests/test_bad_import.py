@@ -72,7 +72,7 @@ ANY_FIELD = [None, "", {}, True, SCRIPT]
 BY_KIND = {
     "number": [-1, 1e308, 10**30, "abc"],
     "moment": [20260110, "0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59+00:00", "2026-02-30"],
-    "text": [EMOJI, RTL, IMG, HUGE_TEXT],
+    "text": [EMOJI, RTL, IMG, HUGE_TEXT, "a\x00b"],  # NUL: PostgreSQL refuses it
 }
 
 

@@ -18,6 +18,7 @@ from itertools import pairwise
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -388,6 +389,8 @@ class _Importer:
             raise ValidationError("cannot be null")
         if isinstance(raw, list | dict):
             raise ValidationError(f"should be a single value, not a {type(raw).__name__}")
+        if isinstance(raw, str):
+            ProhibitNullCharactersValidator()(raw)  # as every form field does; PostgreSQL would 500
         try:
             value = field.to_python(raw)
         except (TypeError, ValueError):
